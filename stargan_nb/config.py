@@ -1,0 +1,203 @@
+"""One Config for a StarGAN run, with the paper's and the CPU demo's presets.
+
+Field names follow the model card's script arguments so that a papermill
+parameter, a JSON file and a command-line flag all use the same word.
+"""
+import dataclasses
+import difflib
+import json
+from dataclasses import dataclass, field
+from typing import List
+
+from .atomic import write_text_atomic
+
+CELEBA_DEFAULT_ATTRS = ["Black_Hair", "Blond_Hair", "Brown_Hair", "Male", "Young"]
+HAIR_COLOURS = ("Black_Hair", "Blond_Hair", "Brown_Hair", "Gray_Hair")
+
+
+class ConfigError(ValueError):
+    """A configuration value that cannot work; the message names the parameter."""
+
+
+@dataclass
+class Config:
+    # Model (the reference's defaults at 128 px).
+    image_size: int = 128
+    g_conv_dim: int = 64
+    d_conv_dim: int = 64
+    g_repeat_num: int = 6
+    d_repeat_num: int = 6
+    c_dim: int = 5
+    selected_attrs: List[str] = field(default_factory=lambda: list(CELEBA_DEFAULT_ATTRS))
+    # Loss weights.
+    lambda_cls: float = 1.0
+    lambda_rec: float = 10.0
+    lambda_gp: float = 10.0
+    # Optimisation: one iteration is one D step, plus one G step every d_train_repeat.
+    batch_size: int = 16
+    d_train_repeat: int = 5
+    init_learning_rate: float = 1e-4
+    lr_update_step: int = 1000
+    num_step_decay: int = 100000
+    beta1: float = 0.5
+    beta2: float = 0.999
+    training_iterations: int = 200000
+    # Bookkeeping cadence, in iterations.
+    summary_steps: int = 100
+    save_steps: int = 1000
+    checkpoint_steps: int = 10000
+    keep_checkpoints: int = 3
+    # Data, in CelebA's file format. Relative paths are taken from the workbook root.
+    image_root: str = "data/celeba/images"
+    metadata_path: str = "data/celeba/list_attr_celeba.txt"
+    output_dir: str = "outputs/celeba"
+    crop_size: int = 178
+    n_test: int = 2000
+    seed: int = 1234
+    # Device: "auto", "npu", "gpu" or "cpu"; precision_mode as the Ascend NpuOptimizer names it.
+    device: str = "auto"
+    precision_mode: str = "allow_fp32_to_fp16"
+
+    # ------------------------------------------------------------------ presets
+    @classmethod
+    def preset(cls, name: str, **overrides) -> "Config":
+        """`celeba` is the paper's setting; `toy` trains on the embedded toy faces on a laptop CPU."""
+        if name not in PRESETS:
+            raise ConfigError(
+                "unknown preset {!r}; choose one of {}".format(name, ", ".join(sorted(PRESETS))))
+        values = dict(PRESETS[name])
+        values.update(overrides)
+        return cls.from_dict(values, source="preset {!r}".format(name))
+
+    # --------------------------------------------------------------- validation
+    def __post_init__(self):
+        self.validate()
+
+    def validate(self) -> "Config":
+        _check_types(self)
+        positive = ["image_size", "g_conv_dim", "d_conv_dim", "d_repeat_num", "c_dim",
+                    "batch_size", "d_train_repeat", "lr_update_step", "training_iterations",
+                    "summary_steps", "save_steps", "checkpoint_steps", "keep_checkpoints",
+                    "crop_size"]
+        for name in positive:
+            if getattr(self, name) <= 0:
+                raise ConfigError("{} must be a positive whole number, got {}".format(
+                    name, getattr(self, name)))
+        for name in ["g_repeat_num", "n_test", "num_step_decay", "lambda_cls", "lambda_rec",
+                     "lambda_gp"]:
+            if getattr(self, name) < 0:
+                raise ConfigError("{} must not be negative, got {}".format(name, getattr(self, name)))
+        if not self.init_learning_rate > 0:
+            raise ConfigError("init_learning_rate must be > 0, got {}".format(self.init_learning_rate))
+        for name in ["beta1", "beta2"]:
+            if not 0 <= getattr(self, name) < 1:
+                raise ConfigError("{} must be in [0, 1), got {}".format(name, getattr(self, name)))
+        if len(self.selected_attrs) != self.c_dim:
+            raise ConfigError(
+                "c_dim is {} but selected_attrs names {} attributes ({}); set c_dim={} or change "
+                "selected_attrs".format(self.c_dim, len(self.selected_attrs),
+                                         ", ".join(self.selected_attrs), len(self.selected_attrs)))
+        dupes = sorted({a for a in self.selected_attrs if self.selected_attrs.count(a) > 1})
+        if dupes:
+            raise ConfigError("selected_attrs lists {} more than once".format(", ".join(dupes)))
+        factor = 2 ** self.d_repeat_num
+        if self.image_size % factor:
+            lower = max(factor, self.image_size // factor * factor)
+            raise ConfigError(
+                "image_size {} is not divisible by 2**d_repeat_num = {} (the discriminator halves "
+                "the image d_repeat_num times); use image_size {} or {}, or a smaller d_repeat_num"
+                .format(self.image_size, factor, lower, lower + factor))
+        if self.image_size % 4:
+            raise ConfigError("image_size {} must be divisible by 4 (the generator downsamples "
+                              "twice)".format(self.image_size))
+        if self.num_step_decay > self.training_iterations:
+            raise ConfigError(
+                "num_step_decay ({}) is longer than training_iterations ({}); the decay must fit "
+                "inside the run".format(self.num_step_decay, self.training_iterations))
+        if self.device not in ("auto", "npu", "gpu", "cpu"):
+            raise ConfigError("device must be one of auto, npu, gpu, cpu; got {!r}".format(self.device))
+        if self.precision_mode not in PRECISION_MODES:
+            raise ConfigError("precision_mode must be one of {}; got {!r}".format(
+                ", ".join(PRECISION_MODES), self.precision_mode))
+        return self
+
+    # ------------------------------------------------------------ persistence
+    def to_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, values: dict, source: str = "config") -> "Config":
+        names = [f.name for f in dataclasses.fields(cls)]
+        for key in values:
+            if key not in names:
+                close = difflib.get_close_matches(key, names, n=1)
+                hint = " (did you mean {!r}?)".format(close[0]) if close else ""
+                raise ConfigError("{}: unknown parameter {!r}{}".format(source, key, hint))
+        try:
+            return cls(**values)
+        except ConfigError as err:
+            raise ConfigError("{}: {}".format(source, err)) from None
+
+    def save(self, path) -> None:
+        write_text_atomic(path, json.dumps(self.to_dict(), indent=2, sort_keys=True) + "\n")
+
+    @classmethod
+    def load(cls, path) -> "Config":
+        try:
+            with open(str(path)) as f:
+                values = json.load(f)
+        except FileNotFoundError:
+            raise ConfigError("{}: no such config file".format(path)) from None
+        except json.JSONDecodeError as err:
+            raise ConfigError("{}: line {}: not valid JSON ({})".format(path, err.lineno, err.msg)) from None
+        if not isinstance(values, dict):
+            raise ConfigError("{}: expected a JSON object of parameters".format(path))
+        return cls.from_dict(values, source=str(path))
+
+    def replace(self, **changes) -> "Config":
+        return self.from_dict(dict(self.to_dict(), **changes), source="Config.replace")
+
+
+PRECISION_MODES = ("allow_fp32_to_fp16", "allow_mix_precision", "force_fp16", "force_fp32")
+
+# The paper / model card.
+_CELEBA = {}
+
+# Small enough to train in minutes on a 2-core CPU, large enough to learn the toy attributes.
+_TOY = dict(
+    image_size=32, g_conv_dim=32, d_conv_dim=32, g_repeat_num=2, d_repeat_num=4,
+    batch_size=16, init_learning_rate=2e-4, training_iterations=2000,
+    lr_update_step=100, num_step_decay=1000, summary_steps=50, save_steps=250,
+    checkpoint_steps=250, image_root="data/toy/images",
+    metadata_path="data/toy/list_attr_celeba.txt", output_dir="outputs/toy", n_test=500,
+)
+
+PRESETS = {"celeba": _CELEBA, "toy": _TOY}
+
+
+def _check_types(config: Config) -> None:
+    """Papermill and JSON hand us strings and floats; accept what is exact, name what is not."""
+    for f in dataclasses.fields(config):
+        value = getattr(config, f.name)
+        if f.type is int:
+            if isinstance(value, float) and value.is_integer():
+                value = int(value)
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise ConfigError("{} must be a whole number, got {!r} ({})".format(
+                    f.name, value, type(value).__name__))
+        elif f.type is float:
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise ConfigError("{} must be a number, got {!r} ({})".format(
+                    f.name, value, type(value).__name__))
+            value = float(value)
+        elif f.type is str:
+            if not isinstance(value, str):
+                raise ConfigError("{} must be a string, got {!r} ({})".format(
+                    f.name, value, type(value).__name__))
+        elif f.name == "selected_attrs":
+            if isinstance(value, str):
+                value = [a.strip() for a in value.replace(",", " ").split() if a.strip()]
+            if not isinstance(value, (list, tuple)) or not all(isinstance(a, str) for a in value):
+                raise ConfigError("selected_attrs must be a list of attribute names, got {!r}".format(value))
+            value = list(value)
+        setattr(config, f.name, value)

@@ -1,0 +1,86 @@
+"""Data for the workbook in one place: CelebA-format files, the split, the pipeline, the toy faces.
+
+The pieces live in `attributes`, `pipeline` and `toy`; this module joins them to a Config.
+"""
+import os
+from dataclasses import dataclass
+
+import numpy as np
+
+from .attributes import (AttributeTable, DataFormatError, Split, read_attribute_file,  # noqa: F401
+                         read_attributes, select, split)
+from .paths import resolve
+from .toy import (CELEBA_ATTRS, ORACLE_ATTRS, ensure_toy_celeba, make_toy_celeba,  # noqa: F401
+                  toy_oracle)
+
+
+@dataclass
+class Dataset:
+    table: AttributeTable
+    split: Split
+    image_root: str
+
+    def paths(self, which):
+        files = self.split.train_files if which == "train" else self.split.test_files
+        return [os.path.join(self.image_root, f) for f in files]
+
+    def labels(self, which):
+        return self.split.train_labels if which == "train" else self.split.test_labels
+
+
+def load_dataset(config, check_files=True) -> Dataset:
+    """Parse the attribute file, split it like the reference, and make sure every image is there."""
+    metadata_path = str(resolve(config.metadata_path))
+    image_root = str(resolve(config.image_root))
+    table = read_attributes(metadata_path, config.selected_attrs)
+    if check_files:
+        from .pipeline import check_images_exist
+        check_images_exist(image_root, table.filenames, metadata_path)
+    return Dataset(table, split(table, config.n_test, config.seed), image_root)
+
+
+def make_input(config, dataset: Dataset, which="train"):
+    """The tf.data pipeline for a split, shaped by the config."""
+    from .pipeline import make_dataset
+    return make_dataset(dataset.paths(which), dataset.labels(which), config.image_size,
+                        config.crop_size, config.batch_size, training=(which == "train"),
+                        seed=config.seed)
+
+
+def attribute_frequencies(table: AttributeTable) -> dict:
+    return dict(zip(table.all_names, table.all_labels.mean(axis=0).tolist()))
+
+
+def co_occurrence(table: AttributeTable) -> np.ndarray:
+    """P(column attribute | row attribute) among the selected attributes."""
+    lab = table.labels
+    joint = lab.T @ lab
+    return joint / np.maximum(lab.sum(axis=0)[:, None], 1)
+
+
+def ensure_toy_data(config, num_images=5000, seed=0, progress=True):
+    """Generate the toy faces at the config's paths unless they are already there."""
+    meta = resolve(config.metadata_path)
+    root = meta.parent
+    if resolve(config.image_root) != root / "images":
+        raise DataFormatError(
+            "the toy dataset keeps its images in {}; set image_root to that folder (it is {})".format(
+                root / "images", config.image_root))
+    return ensure_toy_celeba(root, num_images, seed, progress)
+
+
+def preview(config, dataset: Dataset, n=6, which="test"):
+    """The first n images of a split as stored on disk, and as the pipeline hands them to the model."""
+    from PIL import Image
+    from .pipeline import make_dataset
+    from .tfcompat import tf
+    paths = dataset.paths(which)[:n]
+    raw = [np.asarray(Image.open(p).convert("RGB")) for p in paths]
+    graph = tf.Graph()
+    with graph.as_default():
+        ds = make_dataset(paths, dataset.labels(which)[:n], config.image_size, config.crop_size,
+                          n, training=False)
+        batch = tf.data.make_one_shot_iterator(ds).get_next()
+        with tf.Session(graph=graph) as sess:
+            images, labels = sess.run(batch)
+    return raw, images, labels

@@ -1,0 +1,81 @@
+"""Matplotlib helpers: the pictures a person would rather look at than read."""
+import numpy as np
+
+
+def _plt():
+    import matplotlib.pyplot as plt  # matplotlib falls back to Agg by itself when there is no display
+    return plt
+
+
+def to_uint8(images):
+    """[-1, 1] floats (the model's range) to uint8, as the reference denormalises: clip((x+1)/2)."""
+    x = np.asarray(images)
+    if x.dtype == np.uint8:
+        return x
+    return (np.clip((x + 1) / 2, 0, 1) * 255).round().astype(np.uint8)
+
+
+def bar_frequencies(freqs: dict, highlight=(), title="Attribute frequencies"):
+    plt = _plt()
+    names = list(freqs)
+    values = [freqs[n] for n in names]
+    fig, ax = plt.subplots(figsize=(12, 3.6))
+    colours = ["tab:orange" if n in highlight else "tab:blue" for n in names]
+    ax.bar(range(len(names)), values, color=colours)
+    ax.set_xticks(range(len(names)))
+    ax.set_xticklabels(names, rotation=75, ha="right", fontsize=8)
+    ax.set_ylabel("fraction of images")
+    ax.set_ylim(0, 1)
+    ax.axhline(0.5, color="grey", lw=0.8, ls=":")
+    ax.set_title(title + (" (orange: selected)" if highlight else ""))
+    fig.tight_layout()
+    return fig
+
+
+def heatmap(matrix, labels, title, fmt="{:.2f}"):
+    plt = _plt()
+    m = np.asarray(matrix)
+    fig, ax = plt.subplots(figsize=(1.1 * len(labels) + 2, 1.0 * len(labels) + 1.5))
+    im = ax.imshow(m, vmin=0, vmax=1, cmap="viridis")
+    ax.set_xticks(range(len(labels)))
+    ax.set_yticks(range(len(labels)))
+    ax.set_xticklabels(labels, rotation=45, ha="right")
+    ax.set_yticklabels(labels)
+    for i in range(m.shape[0]):
+        for j in range(m.shape[1]):
+            ax.text(j, i, fmt.format(m[i, j]), ha="center", va="center",
+                    color="white" if m[i, j] < 0.6 else "black", fontsize=9)
+    ax.set_title(title)
+    fig.colorbar(im, ax=ax, fraction=0.046)
+    fig.tight_layout()
+    return fig
+
+
+def image_grid(rows, row_titles=None, col_titles=None, scale=1.6):
+    """rows: list of lists of images (uint8 or [-1, 1] floats, any sizes)."""
+    plt = _plt()
+    n_rows, n_cols = len(rows), max(len(r) for r in rows)
+    fig, axes = plt.subplots(n_rows, n_cols, figsize=(scale * n_cols, scale * n_rows), squeeze=False)
+    for i, row in enumerate(rows):
+        for j in range(n_cols):
+            ax = axes[i][j]
+            ax.axis("off")
+            if j < len(row):
+                ax.imshow(to_uint8(row[j]))
+            if i == 0 and col_titles and j < len(col_titles):
+                ax.set_title(col_titles[j], fontsize=9)
+        if row_titles:
+            axes[i][0].text(-0.08, 0.5, row_titles[i], transform=axes[i][0].transAxes,
+                            ha="right", va="center", fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def save(fig, path):
+    """PNG written whole or not at all (a temporary name, then a rename)."""
+    import io
+    from .atomic import write_bytes_atomic
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=100, bbox_inches="tight")
+    write_bytes_atomic(path, buf.getvalue())
+    return path

@@ -1,0 +1,31 @@
+"""Run a workbook notebook through papermill, as `make demo` does, into outputs/tests/."""
+from pathlib import Path
+
+import papermill
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "outputs" / "tests"
+
+
+def run(name, **parameters):
+    OUT.mkdir(parents=True, exist_ok=True)
+    dst = OUT / name
+    papermill.execute_notebook(str(ROOT / "notebooks" / name), str(dst), parameters=parameters,
+                               kernel_name="python3", cwd=str(ROOT / "notebooks"), progress_bar=False)
+    return dst
+
+
+def outputs_of(nb_path):
+    """The text and the number of images a notebook printed, for assertions."""
+    import nbformat
+    nb = nbformat.read(str(nb_path), as_version=4)
+    text, images = [], 0
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "stream":
+                text.append(out.get("text", ""))
+            data = out.get("data", {})
+            if "text/plain" in data:
+                text.append(data["text/plain"])
+            images += "image/png" in data
+    return "\n".join(text), images
