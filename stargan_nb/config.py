@@ -67,6 +67,12 @@ class Config:
                 "unknown preset {!r}; choose one of {}".format(name, ", ".join(sorted(PRESETS))))
         values = dict(PRESETS[name])
         values.update(overrides)
+        if "selected_attrs" in overrides and "c_dim" not in overrides:
+            attrs = overrides["selected_attrs"]
+            if isinstance(attrs, str):
+                attrs = attrs.replace(",", " ").split()
+            if isinstance(attrs, (list, tuple)):
+                values["c_dim"] = len(attrs)  # one label per attribute unless c_dim says otherwise
         return cls.from_dict(values, source="preset {!r}".format(name))
 
     # --------------------------------------------------------------- validation

@@ -10,8 +10,13 @@ import time
 from .paths import workbook_root
 
 # The notebooks of the main job, in order; each entry is (notebook, parameters).
+DEMO_RUN = "outputs/demo/toy_run"
 DEMO_NOTEBOOKS = [
+    ("00_npu_session.ipynb", {}),
     ("01_data_inspection.ipynb", {}),
+    ("02_model_building.ipynb", {}),
+    ("03_train.ipynb", {"preset": "toy", "output_dir": DEMO_RUN}),
+    ("04_training_monitor.ipynb", {"run_dir": DEMO_RUN}),
 ]
 
 
@@ -38,6 +43,12 @@ def main(argv=None):
         print("running {} ...".format(name), flush=True)
         dst = run_notebook(name, out_dir, params)
         print("  done in {:.0f} s -> {}".format(time.time() - t0, dst), flush=True)
+    accuracy = resolve(DEMO_RUN) / "toy_accuracy.json"
+    if accuracy.exists():
+        import json
+        acc = json.loads(accuracy.read_text())
+        print("\nToy translation accuracy (oracle): mean target {:.3f}, min target {:.3f}, mean kept {:.3f}"
+              " at iteration {}".format(acc["mean_target"], acc["min_target"], acc["mean_kept"], acc["step"]))
     print("\nDemo finished in {:.0f} s. Open the executed notebooks in {} (make lab, then File > Open),"
           " or view them with: jupyter nbconvert --to html {}/*.ipynb".format(
               time.time() - start, out_dir, out_dir))

@@ -79,3 +79,62 @@ def save(fig, path):
     fig.savefig(buf, format="png", dpi=100, bbox_inches="tight")
     write_bytes_atomic(path, buf.getvalue())
     return path
+
+
+def translation_grid(x, fakes, selected_attrs, scale=1.4):
+    """The reference's grid: one row per input, [input, G(x, c_1), ..., G(x, c_k)]."""
+    rows = [[x[i]] + [f[i] for f in fakes] for i in range(len(x))]
+    return image_grid(rows, col_titles=["input"] + ["to " + a for a in selected_attrs], scale=scale)
+
+
+def plot_losses(rows, smooth=1):
+    """Training curves from metrics.jsonl rows: D's parts, G's parts, on their own axes."""
+    plt = _plt()
+    steps = np.array([r["step"] for r in rows])
+    groups = [("Discriminator", [k for k in rows[0] if k.startswith("D/")]),
+              ("Generator", [k for k in rows[0] if k.startswith("G/")])]
+    fig, axes = plt.subplots(1, 2, figsize=(12, 3.8))
+    for ax, (title, keys) in zip(axes, groups):
+        for k in keys:
+            y = np.array([r.get(k, np.nan) for r in rows], np.float64)
+            if smooth > 1 and len(y) >= smooth:
+                y = np.convolve(y, np.ones(smooth) / smooth, mode="valid")
+                ax.plot(steps[smooth - 1:], y, label=k.split("/")[1])
+            else:
+                ax.plot(steps, y, label=k.split("/")[1])
+        ax.set_title(title)
+        ax.set_xlabel("iteration")
+        ax.axhline(0, color="grey", lw=0.6)
+        ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def plot_learning_rate(config, rows=()):
+    """The planned schedule over the whole run, with the rates the run actually logged."""
+    from .schedule import learning_rate_at
+    plt = _plt()
+    steps = np.linspace(0, config.training_iterations - 1, 500)
+    fig, ax = plt.subplots(figsize=(7, 3))
+    ax.plot(steps, learning_rate_at(steps, config), label="schedule")
+    if rows:
+        ax.plot([r["step"] for r in rows], [r["lr"] for r in rows], ".", ms=4, label="logged")
+    ax.set_xlabel("iteration")
+    ax.set_ylabel("learning rate")
+    ax.legend()
+    fig.tight_layout()
+    return fig
+
+
+def show_image_files(paths, titles=None, scale=4.0):
+    """PNG files (e.g. sample grids) one above the other."""
+    from PIL import Image
+    plt = _plt()
+    fig, axes = plt.subplots(len(paths), 1, figsize=(scale * 2, scale * len(paths)), squeeze=False)
+    for ax, path, title in zip(axes[:, 0], paths, titles or [None] * len(paths)):
+        ax.imshow(np.asarray(Image.open(path).convert("RGB")))
+        ax.axis("off")
+        if title:
+            ax.set_title(title)
+    fig.tight_layout()
+    return fig

@@ -30,7 +30,8 @@ def test_drawn_attributes_are_consistent_and_celeba_like(toy_root):
     col = {n: table.all_labels[:, i].astype(bool) for i, n in enumerate(table.all_names)}
     hair = col["Black_Hair"].astype(int) + col["Blond_Hair"] + col["Brown_Hair"] + col["Gray_Hair"]
     assert (hair == 1).all()                          # exactly one drawn hair colour
-    assert not (col["Male"] & col["No_Beard"]).any()  # every man has a beard or moustache
+    assert (col["Male"] == col["Goatee"]).all() and (col["Male"] != col["No_Beard"]).all()  # men, and only men, have beards
+    assert not (col["Mustache"] & ~col["Male"]).any()
     assert not (col["Male"] & col["Wearing_Lipstick"]).any()
     assert 0.3 < col["Male"].mean() < 0.55 and 0.65 < col["Young"].mean() < 0.9
 

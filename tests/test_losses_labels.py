@@ -1,0 +1,93 @@
+import numpy as np
+
+from stargan_nb.config import Config
+from stargan_nb.labels import create_labels, permuted_targets
+from stargan_nb.losses import classification_loss, generator_losses, gradient_penalty
+from stargan_nb.networks import generator
+from stargan_nb.tfcompat import tf
+
+ATTRS = ["Black_Hair", "Blond_Hair", "Brown_Hair", "Male", "Young"]
+
+
+def test_create_labels_hair_exclusive_others_flipped():
+    c_org = np.array([[1, 0, 0, 1, 1], [0, 0, 0, 0, 0]], np.float32)
+    t = create_labels(c_org, ATTRS)
+    assert len(t) == 5
+    assert t[0].tolist() == [[1, 0, 0, 1, 1], [1, 0, 0, 0, 0]]   # to black hair
+    assert t[1].tolist() == [[0, 1, 0, 1, 1], [0, 1, 0, 0, 0]]   # to blond: black switched off
+    assert t[2].tolist() == [[0, 0, 1, 1, 1], [0, 0, 1, 0, 0]]
+    assert t[3].tolist() == [[1, 0, 0, 0, 1], [0, 0, 0, 1, 0]]   # Male flipped
+    assert t[4].tolist() == [[1, 0, 0, 1, 0], [0, 0, 0, 0, 1]]   # Young flipped
+    assert c_org.tolist() == [[1, 0, 0, 1, 1], [0, 0, 0, 0, 0]]  # input untouched
+
+
+def test_create_labels_without_hair_attributes_flips_each():
+    t = create_labels(np.array([[1, 0]], np.float32), ["Male", "Smiling"])
+    assert [x.tolist() for x in t] == [[[0, 0]], [[1, 1]]]
+
+
+def test_training_targets_are_a_permutation_of_the_batch():
+    labels = np.eye(6, dtype=np.float32)
+    with tf.Graph().as_default(), tf.Session() as s:
+        out = s.run(permuted_targets(tf.constant(labels)))
+    assert sorted(map(tuple, out)) == sorted(map(tuple, labels))
+
+
+def test_classification_loss_sums_attributes_and_averages_batch():
+    logits = np.array([[2.0, -1.0, 0.5], [0.0, 3.0, -2.0]], np.float32)
+    labels = np.array([[1, 0, 1], [0, 1, 1]], np.float32)
+    p = 1 / (1 + np.exp(-logits))
+    want = -(labels * np.log(p) + (1 - labels) * np.log(1 - p)).sum() / 2
+    with tf.Graph().as_default(), tf.Session() as s:
+        got = s.run(classification_loss(tf.constant(logits), tf.constant(labels)))
+    np.testing.assert_allclose(got, want, rtol=1e-5)
+
+
+def test_gradient_penalty_matches_finite_differences():
+    rng = np.random.RandomState(0)
+    n, h = 3, 4
+    w = rng.randn(h, h, 3).astype(np.float64)
+    x_real = rng.uniform(-1, 1, (n, h, h, 3))
+    x_fake = rng.uniform(-1, 1, (n, h, h, 3))
+    alpha = rng.uniform(size=(n, 1, 1, 1))
+
+    def critic_np(x):  # a tiny nonlinear critic: one score map per image
+        return np.tanh(x * w).sum(axis=3, keepdims=True) + (x ** 2).sum(axis=3, keepdims=True) * 0.3
+
+    with tf.Graph().as_default(), tf.Session() as s:
+        gp = gradient_penalty(
+            lambda x: tf.reduce_sum(tf.tanh(x * w), axis=3, keepdims=True) + tf.reduce_sum(x ** 2, axis=3, keepdims=True) * 0.3,
+            tf.constant(x_real), tf.constant(x_fake), alpha=tf.constant(alpha))
+        got = s.run(gp)
+    x_hat = alpha * x_real + (1 - alpha) * x_fake
+    norms = []
+    for i in range(n):
+        grad = np.zeros((h, h, 3))
+        for idx in np.ndindex(h, h, 3):
+            e = np.zeros((h, h, 3))
+            e[idx] = 1e-6
+            grad[idx] = (critic_np(x_hat[i:i + 1] + e).sum() - critic_np(x_hat[i:i + 1] - e).sum()) / 2e-6
+        norms.append(np.sqrt((grad ** 2).sum()))
+    want = np.mean((np.array(norms) - 1) ** 2)
+    np.testing.assert_allclose(got, want, rtol=1e-5)
+
+
+def test_reconstruction_translates_back_with_the_original_label():
+    cfg = Config(image_size=16, g_conv_dim=4, d_conv_dim=4, g_repeat_num=1, d_repeat_num=2, c_dim=2,
+                 selected_attrs=["Male", "Young"])
+    rng = np.random.RandomState(2)
+    x = rng.uniform(-1, 1, (2, 16, 16, 3)).astype(np.float32)
+    c_org = np.array([[1, 0], [0, 1]], np.float32)
+    c_trg = np.array([[0, 1], [1, 1]], np.float32)
+    with tf.Graph().as_default():
+        _, parts = generator_losses(tf.constant(x), tf.constant(c_org), tf.constant(c_trg), cfg)
+        xp, cp = tf.placeholder(tf.float32, [None, 16, 16, 3]), tf.placeholder(tf.float32, [None, 2])
+        g = generator(xp, cp, cfg)
+        with tf.Session() as s:
+            s.run(tf.global_variables_initializer())
+            rec_loss = s.run(parts["G/loss_rec"])
+            fake = s.run(g, {xp: x, cp: c_trg})
+            with_org = np.abs(x - s.run(g, {xp: fake, cp: c_org})).mean()
+            with_trg = np.abs(x - s.run(g, {xp: fake, cp: c_trg})).mean()
+    np.testing.assert_allclose(rec_loss, with_org, rtol=1e-5)
+    assert abs(with_org - with_trg) > 1e-4  # the two choices are distinguishable here

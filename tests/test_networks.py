@@ -1,0 +1,64 @@
+import numpy as np
+import pytest
+
+from stargan_nb.config import Config
+from stargan_nb.networks import count_parameters, discriminator, generator
+from stargan_nb.ops import deconv4x4_s2, instance_norm
+from stargan_nb.tfcompat import tf
+
+
+def test_parameter_counts_are_the_references():
+    assert count_parameters(Config.preset("celeba")) == {"generator": 8430528, "discriminator": 44762048}
+
+
+def tiny(image_size, c_dim, d_repeat):
+    attrs = ["A%d" % i for i in range(c_dim)]
+    return Config(image_size=image_size, g_conv_dim=4, d_conv_dim=4, g_repeat_num=1, d_repeat_num=d_repeat,
+                  c_dim=c_dim, selected_attrs=attrs)
+
+
+@pytest.mark.parametrize("size, c_dim, d_repeat", [(16, 1, 2), (32, 5, 4), (64, 3, 6), (48, 2, 4)])
+def test_output_shapes(size, c_dim, d_repeat):
+    cfg = tiny(size, c_dim, d_repeat)
+    with tf.Graph().as_default():
+        x = tf.placeholder(tf.float32, [None, size, size, 3])
+        c = tf.placeholder(tf.float32, [None, c_dim])
+        fake = generator(x, c, cfg)
+        src, cls = discriminator(fake, cfg)
+        with tf.Session() as s:
+            s.run(tf.global_variables_initializer())
+            xs = np.random.uniform(-1, 1, (3, size, size, 3))
+            f, sr, cl = s.run([fake, src, cls], {x: xs, c: np.ones((3, c_dim))})
+    patch = size // 2 ** d_repeat
+    assert f.shape == (3, size, size, 3) and np.abs(f).max() <= 1
+    assert sr.shape == (3, patch, patch, 1) and cl.shape == (3, c_dim)
+
+
+def test_transposed_conv_is_pytorchs_padding_1():
+    """Scatter each input pixel's kernel onto a (2H+2) canvas, crop 1 each side: PyTorch's definition."""
+    rng = np.random.RandomState(0)
+    x = rng.randn(1, 3, 3, 2).astype(np.float32)
+    with tf.Graph().as_default():
+        y = deconv4x4_s2(tf.constant(x), 5, "up")
+        w = [v for v in tf.global_variables() if v.name == "up/weight:0"][0]
+        with tf.Session() as s:
+            s.run(tf.global_variables_initializer())
+            got, kernel = s.run([y, w])  # kernel: [4, 4, out, in]
+    canvas = np.zeros((1, 8, 8, 5), np.float32)
+    for i in range(3):
+        for j in range(3):
+            canvas[0, 2 * i:2 * i + 4, 2 * j:2 * j + 4] += np.einsum("abon,n->abo", kernel, x[0, i, j])
+    assert got.shape == (1, 6, 6, 5)
+    np.testing.assert_allclose(got, canvas[:, 1:-1, 1:-1], atol=1e-5)
+
+
+def test_instance_norm_uses_each_images_own_statistics():
+    rng = np.random.RandomState(1)
+    x = np.concatenate([rng.randn(1, 5, 5, 2) * 3 + 7, rng.randn(1, 5, 5, 2) * 0.1 - 2]).astype(np.float32)
+    with tf.Graph().as_default():
+        y = instance_norm(tf.constant(x), "norm")
+        with tf.Session() as s:
+            s.run(tf.global_variables_initializer())
+            out = s.run(y)
+    np.testing.assert_allclose(out.mean(axis=(1, 2)), 0, atol=1e-5)
+    np.testing.assert_allclose(out.std(axis=(1, 2)), 1, atol=1e-2)
