@@ -6,12 +6,15 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
+PRESET ?= toy
+
 .PHONY: setup demo test lab train clean help
 
 help:
 	@echo "make demo   set up, then run the notebooks headless on the toy faces into outputs/demo/"
 	@echo "make test   set up, then run the test suite"
 	@echo "make lab    start JupyterLab on 127.0.0.1 (token printed in the log)"
+	@echo "make train  full-length training through papermill (PRESET=toy or PRESET=celeba)"
 	@echo "make setup  only build $(VENV) (Python 3.7, TensorFlow 1.15)"
 
 setup: $(STAMP)
@@ -31,6 +34,9 @@ demo: setup
 
 test: setup
 	$(PY) -m pytest tests
+
+train: setup
+	$(VENV)/bin/papermill notebooks/03_train.ipynb outputs/$(PRESET)_train.ipynb -p preset $(PRESET) --cwd notebooks
 
 lab: setup
 	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --no-browser --notebook-dir=notebooks $(ROOT_FLAG)

@@ -84,3 +84,13 @@ def preview(config, dataset: Dataset, n=6, which="test"):
         with tf.Session(graph=graph) as sess:
             images, labels = sess.run(batch)
     return raw, images, labels
+
+
+def prepare_config(preset, overrides=None, num_toy_images=5000):
+    """A notebook's Config from its parameters: empty values keep the preset's, toy data is made if absent."""
+    from .config import Config
+    given = {k: v for k, v in (overrides or {}).items() if v is not None and v != ""}
+    config = Config.preset(preset, **given)
+    if preset == "toy":
+        ensure_toy_data(config, num_images=num_toy_images)
+    return config

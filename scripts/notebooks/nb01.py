@@ -36,16 +36,9 @@ Look at the paths printed: they are the files the rest of the workbook will read
 """),
 ("code", """
 from stargan_nb import data, viz
-from stargan_nb.config import Config
 
-overrides = dict(config_overrides)
-if image_root:
-    overrides["image_root"] = image_root
-if metadata_path:
-    overrides["metadata_path"] = metadata_path
-config = Config.preset(preset, **overrides)
-if preset == "toy":
-    data.ensure_toy_data(config, num_images=num_toy_images)
+config = data.prepare_config(preset, dict(config_overrides, image_root=image_root, metadata_path=metadata_path),
+                             num_toy_images)
 print("images:    ", config.image_root)
 print("attributes:", config.metadata_path)
 print("selected:  ", config.selected_attrs, "at", config.image_size, "px")

@@ -25,14 +25,8 @@ from stargan_nb.inference import Generator
 from stargan_nb.labels import create_labels
 from stargan_nb.networks import count_parameters, layer_table
 
-overrides = dict(config_overrides)
-if image_root:
-    overrides["image_root"] = image_root
-if metadata_path:
-    overrides["metadata_path"] = metadata_path
-config = Config.preset(preset, **overrides)
-if preset == "toy":
-    data.ensure_toy_data(config, num_images=num_toy_images)
+config = data.prepare_config(preset, dict(config_overrides, image_root=image_root, metadata_path=metadata_path),
+                             num_toy_images)
 """),
 ("md", """
 ## 1. Layers and output shapes

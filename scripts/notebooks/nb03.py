@@ -52,7 +52,6 @@ The same values are saved as `config.json` in the run directory, which every lat
 ("code", """
 import json
 from stargan_nb import data, runs, viz
-from stargan_nb.config import Config
 from stargan_nb.train import train
 
 given = dict(image_root=image_root, metadata_path=metadata_path, output_dir=output_dir,
@@ -61,11 +60,7 @@ given = dict(image_root=image_root, metadata_path=metadata_path, output_dir=outp
              lr_update_step=lr_update_step, num_step_decay=num_step_decay, summary_steps=summary_steps,
              save_steps=save_steps, checkpoint_steps=checkpoint_steps, device=device,
              precision_mode=precision_mode)
-overrides = {k: v for k, v in given.items() if v not in (None, "")}
-overrides.update(config_overrides)
-config = Config.preset(preset, **overrides)
-if preset == "toy":
-    data.ensure_toy_data(config, num_images=num_toy_images)
+config = data.prepare_config(preset, dict(given, **config_overrides), num_toy_images)
 print(json.dumps(config.to_dict(), indent=1))
 """),
 ("md", """
