@@ -33,6 +33,7 @@ demo: setup
 	$(PY) -m stargan_nb.demo --out outputs/demo
 
 test: setup
+	@bash scripts/setup-browser .venv-browser || echo "(the browser test will be skipped outside CI)"
 	$(PY) -m pytest tests
 
 train: setup
@@ -42,4 +43,4 @@ lab: setup
 	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --no-browser --notebook-dir=notebooks $(ROOT_FLAG)
 
 clean:
-	rm -rf $(VENV) outputs/demo outputs/tests
+	rm -rf $(VENV) .venv-browser outputs/demo outputs/tests outputs/browser

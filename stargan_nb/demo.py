@@ -17,6 +17,7 @@ DEMO_NOTEBOOKS = [
     ("02_model_building.ipynb", {}),
     ("03_train.ipynb", {"preset": "toy", "output_dir": DEMO_RUN}),
     ("04_training_monitor.ipynb", {"run_dir": DEMO_RUN}),
+    ("05_translate.ipynb", {"run_dir": DEMO_RUN}),
     ("07_freeze_pb.ipynb", {"run_dir": DEMO_RUN}),
 ]
 

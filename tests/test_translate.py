@@ -1,0 +1,110 @@
+import numpy as np
+import pytest
+from PIL import Image
+
+from stargan_nb import translate
+from stargan_nb.pipeline import make_dataset
+from stargan_nb.sliders import slider_app
+from stargan_nb.tfcompat import tf
+
+ATTRS = ["Black_Hair", "Blond_Hair", "Brown_Hair", "Male", "Young"]
+
+
+@pytest.fixture(scope="module")
+def gen(toy_root, tmp_path_factory):
+    from stargan_nb.config import Config
+    from stargan_nb.train import train
+    cfg = Config.preset("toy", image_root=str(toy_root / "images"), metadata_path=str(toy_root / "list_attr_celeba.txt"),
+                        image_size=16, g_conv_dim=8, d_conv_dim=8, g_repeat_num=1, d_repeat_num=2, batch_size=4,
+                        n_test=8, training_iterations=3, num_step_decay=0, checkpoint_steps=3, save_steps=3)
+    run = str(tmp_path_factory.mktemp("translate") / "run")
+    train(cfg, run, progress=False)
+    g = translate.load_generator(run)
+    yield g
+    g.close()
+
+
+def test_targets_by_name():
+    c = np.array([[1, 0, 0, 1, 1]], np.float32)
+    assert translate.target_labels("Blond_Hair+Male", c, ATTRS).tolist() == [[0, 1, 0, 1, 1]]
+    assert translate.target_labels("-Young", c, ATTRS).tolist() == [[1, 0, 0, 1, 0]]
+    assert translate.target_labels("Brown_Hair + -Male", c, ATTRS).tolist() == [[0, 0, 1, 0, 1]]
+    assert translate.target_labels("Blond_Hair", c, ATTRS, hair_exclusive=False).tolist() == [[1, 1, 0, 1, 1]]
+    assert c.tolist() == [[1, 0, 0, 1, 1]]
+
+
+def test_unknown_target_names_are_explained():
+    c = np.zeros((1, 5), np.float32)
+    with pytest.raises(translate.TargetError, match=r"unknown attribute 'Blonde_Hair'.*did you mean 'Blond_Hair'.*knows: Black_Hair, Blond_Hair"):
+        translate.target_labels("Blonde_Hair+Male", c, ATTRS)
+    with pytest.raises(translate.TargetError, match="empty target"):
+        translate.target_labels(" + ", c, ATTRS)
+
+
+def test_grid_has_one_column_per_attribute(gen, toy_root):
+    x = np.random.RandomState(0).uniform(-1, 1, (3, 16, 16, 3)).astype(np.float32)
+    c = np.array([[1, 0, 0, 1, 1], [0, 1, 0, 0, 1], [0, 0, 0, 1, 0]], np.float32)
+    fakes = translate.reference_grid(gen, x, c)
+    assert len(fakes) == 5 and all(f.shape == (3, 16, 16, 3) for f in fakes)
+    strip, values = translate.interpolation(gen, x[0], c[0], "Young", steps=4)
+    assert strip.shape == (4, 16, 16, 3)
+    np.testing.assert_allclose(values, [0, 1 / 3, 2 / 3, 1], rtol=1e-6)
+
+
+def test_inference_does_not_depend_on_batch_size(gen):
+    rng = np.random.RandomState(1)
+    x = rng.uniform(-1, 1, (5, 16, 16, 3)).astype(np.float32)
+    c = (rng.rand(5, 5) > 0.5).astype(np.float32)
+    whole = gen(x, c, batch_size=5)
+    pieces = gen(x, c, batch_size=2)
+    one = np.concatenate([gen(x[i:i + 1], c[i:i + 1]) for i in range(5)])
+    np.testing.assert_allclose(whole, pieces, atol=1e-5)
+    np.testing.assert_allclose(whole, one, atol=1e-5)
+    with pytest.raises(ValueError, match="labels have 3 columns but the model has c_dim=5"):
+        gen(x, c[:, :3])
+
+
+def test_own_image_of_any_size_is_prepared_like_the_test_split(gen, toy_root, tmp_path):
+    src = toy_root / "images" / "000003.jpg"
+    big = tmp_path / "big.png"
+    Image.open(src).save(big)
+    mine = translate.load_image(str(big), gen.config)
+    with tf.Graph().as_default():
+        ds = make_dataset([str(big)], np.zeros((1, 5), np.float32), 16, 178, 1, training=False)
+        with tf.Session() as s:
+            want = s.run(tf.data.make_one_shot_iterator(ds).get_next())[0][0]
+    np.testing.assert_allclose(mine, want, atol=1e-6)
+    odd = tmp_path / "odd.jpg"
+    Image.new("RGB", (500, 300), (200, 30, 30)).save(odd)
+    assert translate.load_image(str(odd), gen.config).shape == (16, 16, 3)
+    with pytest.raises(FileNotFoundError, match="no such image file"):
+        translate.load_image(str(tmp_path / "nope.jpg"), gen.config)
+    (tmp_path / "text.jpg").write_text("hello")
+    with pytest.raises(ValueError, match="text.jpg: not a readable JPEG, PNG"):
+        translate.load_image(str(tmp_path / "text.jpg"), gen.config)
+
+
+def test_slider_app_updates_the_translation(gen):
+    rng = np.random.RandomState(2)
+    x = rng.uniform(-1, 1, (2, 16, 16, 3)).astype(np.float32)
+    c = np.array([[1, 0, 0, 1, 1], [0, 1, 0, 0, 0]], np.float32)
+    app = slider_app(gen, x, c, display_size=64)
+    first = app.translated.value
+    assert [s.value for s in app.sliders] == [1, 0, 0, 1, 1]
+    app.sliders[1].value = 1.0            # Blond on: black switched off (exclusive)
+    assert [s.value for s in app.sliders][:3] == [0, 1, 0]
+    assert app.translated.value != first
+    app.reset.click()
+    assert [s.value for s in app.sliders] == [1, 0, 0, 1, 1]
+    app.index.value = 1
+    assert [s.value for s in app.sliders] == [0, 1, 0, 0, 0]
+    assert app.latencies and "updated in" in app.status.value
+
+
+def test_05_translate_runs_headless(gen, tmp_path):
+    from notebook_runner import outputs_of, run
+    from stargan_nb.runs import run_path
+    text, images = outputs_of(run("05_translate.ipynb", run_dir=run_path(gen.checkpoint.rsplit("/checkpoints/", 1)[0]),
+                                  n_images=3, interpolation_steps=3, targets=["Blond_Hair+Male", "-Young"]))
+    assert "at iteration 3" in text and "translation_grid.png" in text
+    assert images == 3  # reference grid, multi-attribute targets, interpolation strip
