@@ -9,17 +9,23 @@ from .labels import create_labels
 from .toy import toy_oracle
 
 
-def toy_transfer_accuracy(generate, images, labels, selected_attrs, batch_size=64):
-    """generate(x, c) -> images. Returns per-attribute target accuracy and how often the rest was kept.
+def toy_transfer_accuracy(generate, images, labels, selected_attrs, fakes=None):
+    """transfer_accuracy judged by the toy faces' pixel oracle."""
+    return transfer_accuracy(lambda x: toy_oracle(x, selected_attrs), generate, images, labels, selected_attrs, fakes)
 
-    target[a]: the oracle reads attribute a as the target asked for it.
-    kept[a]:   over the other attributes, the oracle reads what the target left unchanged.
+
+def transfer_accuracy(judge, generate, images, labels, selected_attrs, fakes=None):
+    """Per-attribute target accuracy of translations, and how often the rest was kept.
+
+    judge(images) -> (N, c_dim) of 0/1; generate(x, c) -> images (or pass the create_labels
+    translations as `fakes`). target[a]: the judge reads attribute a as the target asked for it.
+    kept[a]: over the other attributes, the judge reads what the target left unchanged.
     """
     targets = create_labels(labels, selected_attrs)
     target_acc, kept_acc = {}, {}
     for i, (attr, c_trg) in enumerate(zip(selected_attrs, targets)):
-        fake = generate(images, c_trg)
-        read = toy_oracle(fake, selected_attrs)
+        fake = generate(images, c_trg) if fakes is None else fakes[i]
+        read = judge(fake)
         target_acc[attr] = float((read[:, i] == c_trg[:, i]).mean())
         others = [j for j in range(len(selected_attrs)) if j != i]
         kept_acc[attr] = float((read[:, others] == c_trg[:, others]).mean())

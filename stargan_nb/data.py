@@ -75,14 +75,25 @@ def preview(config, dataset: Dataset, n=6, which="test"):
     from .pipeline import make_dataset
     from .tfcompat import tf
     paths = dataset.paths(which)[:n]
-    raw = [np.asarray(Image.open(p).convert("RGB")) for p in paths]
+    raw = []
+    for p in paths:
+        try:
+            with Image.open(p) as im:
+                raw.append(np.asarray(im.convert("RGB")))
+        except Exception as err:
+            raise DataFormatError("{}: cannot be decoded ({}); replace the file or remove its row from {}".format(
+                p, err, dataset.table.path)) from None
     graph = tf.Graph()
     with graph.as_default():
         ds = make_dataset(paths, dataset.labels(which)[:n], config.image_size, config.crop_size,
                           n, training=False)
         batch = tf.data.make_one_shot_iterator(ds).get_next()
         with tf.Session(graph=graph) as sess:
-            images, labels = sess.run(batch)
+            try:
+                images, labels = sess.run(batch)
+            except tf.errors.InvalidArgumentError as err:
+                from .pipeline import unreadable_images_error
+                raise (unreadable_images_error(dataset.paths(which)[:n], dataset.table.path, False) or err) from None
     return raw, images, labels
 
 

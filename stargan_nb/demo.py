@@ -18,6 +18,7 @@ DEMO_NOTEBOOKS = [
     ("03_train.ipynb", {"preset": "toy", "output_dir": DEMO_RUN}),
     ("04_training_monitor.ipynb", {"run_dir": DEMO_RUN}),
     ("05_translate.ipynb", {"run_dir": DEMO_RUN}),
+    ("06_fid_evaluation.ipynb", {"run_dir": DEMO_RUN, "download_inception": False}),
     ("07_freeze_pb.ipynb", {"run_dir": DEMO_RUN}),
 ]
 

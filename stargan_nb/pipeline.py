@@ -28,6 +28,39 @@ def check_images_exist(image_root, filenames, metadata_path="the attribute file"
             "remove those rows".format(len(missing), len(filenames), metadata_path, image_root, shown))
 
 
+def find_unreadable_images(paths, progress=True, workers=4):
+    """(path, reason) for every file PIL cannot fully decode: truncated, corrupt, or not an image."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from PIL import Image
+
+    def check(path):
+        try:
+            with Image.open(path) as im:
+                im.load()  # a full decode: truncation shows here, not in verify()
+            return None
+        except Exception as err:
+            return path, "{}: {}".format(type(err).__name__, err)
+
+    with ThreadPoolExecutor(workers) as pool:
+        results = pool.map(check, paths)
+        if progress:
+            from tqdm.auto import tqdm
+            results = tqdm(results, total=len(paths), desc="checking images", unit="img")
+        return [r for r in results if r is not None]
+
+
+def unreadable_images_error(paths, metadata_path="the attribute file", progress=True):
+    """The error to raise when the decoder failed mid-pipeline: which files, and what to do."""
+    bad = find_unreadable_images(paths, progress)
+    if not bad:
+        return None
+    shown = "; ".join("{} ({})".format(os.path.basename(p), why[:80]) for p, why in bad[:5])
+    return DataFormatError(
+        "{} of {} images listed in {} cannot be decoded (first: {}). Replace those files or remove "
+        "their rows from the attribute file".format(len(bad), len(paths), metadata_path, shown))
+
+
 def preprocess(image, image_size, crop_size, training, seed=None):
     """uint8 HxWx3 -> float32 image_size^2 x 3 in [-1, 1], as the reference's transforms do."""
     shape = tf.shape(image)

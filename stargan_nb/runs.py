@@ -98,6 +98,21 @@ def write_json(run_dir, name, payload):
     return path
 
 
+def remove_partial_checkpoints(run_dir):
+    """Delete what a write cut short left behind (TensorFlow's *_temp* files); complete checkpoints stay."""
+    import shutil
+    folder = checkpoint_dir(run_dir)
+    if not os.path.isdir(folder):
+        return []
+    removed = []
+    for name in os.listdir(folder):
+        if "_temp" in name or ".tempstate" in name:
+            path = os.path.join(folder, name)
+            shutil.rmtree(path) if os.path.isdir(path) else os.unlink(path)
+            removed.append(name)
+    return removed
+
+
 # ----------------------------------------------------------------------------- metrics
 def metrics_path(run_dir):
     return run_path(run_dir, "metrics.jsonl")

@@ -104,6 +104,7 @@ def train(config: Config, run_dir=None, progress=True, max_iterations=None):
     sess = tf.Session(graph=graph, config=devices.session_config(device, config.precision_mode))
     ckpt_dir = runs.checkpoint_dir(run_dir)
     os.makedirs(ckpt_dir, exist_ok=True)
+    runs.remove_partial_checkpoints(run_dir)
     latest = runs.latest_checkpoint(run_dir)
     if latest:
         saver.restore(sess, latest)
@@ -140,7 +141,18 @@ def train(config: Config, run_dir=None, progress=True, max_iterations=None):
     stopped_by = None
     with _StopRequest() as stop:
         while step < target:
-            _, lr = sess.run([g.load_batch, g.learning_rate])  # the rate this iteration trains with
+            try:
+                _, lr = sess.run([g.load_batch, g.learning_rate])  # the rate this iteration trains with
+            except tf.errors.InvalidArgumentError as err:
+                # The decoder met a bad image. Keep what was trained, then say which files are broken.
+                save_checkpoint()
+                if bar is not None:
+                    bar.close()
+                writer.close()
+                sess.close()
+                from .pipeline import unreadable_images_error
+                named = unreadable_images_error(dataset.paths("train"), dataset.table.path, progress)
+                raise (named or err) from None
             _, d_vals = sess.run([g.d_step, g.d_parts])
             if (step + 1) % config.d_train_repeat == 0:
                 _, g_vals = sess.run([g.g_step, g.g_parts])

@@ -25,7 +25,8 @@ def outputs_of(nb_path):
             if out.get("output_type") == "stream":
                 text.append(out.get("text", ""))
             data = out.get("data", {})
-            if "text/plain" in data:
-                text.append(data["text/plain"])
+            for kind in ("text/markdown", "text/plain"):
+                if kind in data:
+                    text.append(data[kind])
             images += "image/png" in data
     return "\n".join(text), images

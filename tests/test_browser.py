@@ -16,6 +16,7 @@ from pathlib import Path
 
 import papermill
 import pytest
+from tiny import train_tiny
 
 ROOT = Path(__file__).resolve().parent.parent
 BROWSER_PY = ROOT / ".venv-browser" / "bin" / "python"
@@ -39,14 +40,7 @@ def _free_port():
 
 @pytest.fixture
 def trained_run(toy_root, tmp_path):
-    from stargan_nb.config import Config
-    from stargan_nb.train import train
-    cfg = Config.preset("toy", image_root=str(toy_root / "images"), metadata_path=str(toy_root / "list_attr_celeba.txt"),
-                        image_size=32, g_conv_dim=8, d_conv_dim=8, g_repeat_num=1, d_repeat_num=4, batch_size=4,
-                        n_test=8, training_iterations=5, num_step_decay=0, checkpoint_steps=5, save_steps=5)
-    run = str(tmp_path / "run")
-    train(cfg, run, progress=False)
-    return run
+    return train_tiny(toy_root, tmp_path / "run", image_size=32, d_repeat_num=4, training_iterations=5)
 
 
 def test_slider_changes_the_translated_image_in_jupyterlab(trained_run, tmp_path):

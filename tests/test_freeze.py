@@ -9,18 +9,12 @@ import pytest
 from stargan_nb import freeze, runs
 from stargan_nb.inference import Generator
 from stargan_nb.tfcompat import tf
-from stargan_nb.train import train
+from tiny import train_tiny
 
 
 @pytest.fixture(scope="module")
 def tiny_run(toy_root, tmp_path_factory):
-    from stargan_nb.config import Config
-    cfg = Config.preset("toy", image_root=str(toy_root / "images"), metadata_path=str(toy_root / "list_attr_celeba.txt"),
-                        image_size=16, g_conv_dim=8, d_conv_dim=8, g_repeat_num=1, d_repeat_num=2, batch_size=4,
-                        n_test=8, training_iterations=10, num_step_decay=0, checkpoint_steps=5, save_steps=5)
-    run = str(tmp_path_factory.mktemp("frozen") / "run")
-    train(cfg, run, progress=False)
-    return run
+    return train_tiny(toy_root, tmp_path_factory.mktemp("frozen") / "run")
 
 
 def test_frozen_graph_matches_the_checkpoint_any_batch_size(tiny_run, tmp_path):

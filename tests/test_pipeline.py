@@ -23,6 +23,7 @@ def in_graph(fn):
 
 
 def test_training_batches_have_the_models_shape_and_range(toy_config):
+    toy_config = toy_config.replace(batch_size=16)
     ds = data.load_dataset(toy_config)
 
     def go():
@@ -34,6 +35,7 @@ def test_training_batches_have_the_models_shape_and_range(toy_config):
 
 
 def test_test_split_keeps_the_last_partial_batch(toy_config):
+    toy_config = toy_config.replace(batch_size=16)
     ds = data.load_dataset(toy_config)
     sizes = in_graph(lambda: [b[0].shape[0] for b in run_batches(data.make_input(toy_config, ds, "test"), 3)])
     assert sizes == [16, 16, 8]  # n_test = 40

@@ -64,3 +64,17 @@ def test_oracle_refuses_attributes_it_cannot_read():
         toy_oracle(np.zeros((1, 32, 32, 3), np.float32), ["Male", "Eyeglasses"])
     with pytest.raises(ValueError, match=r"expects images shaped \(N, H, W, 3\)"):
         toy_oracle(np.zeros((1, 32, 32), np.float32))
+
+
+def test_existing_datasets_are_never_overwritten(tmp_path):
+    from stargan_nb.toy import ensure_toy_celeba
+    meta = make_toy_celeba(tmp_path / "toy", 12, seed=1, progress=False)
+    before = open(meta).read()
+    assert ensure_toy_celeba(tmp_path / "toy", num_images=5000) == meta  # kept, not regenerated
+    assert open(meta).read() == before
+    real = tmp_path / "real"
+    real.mkdir()
+    (real / "list_attr_celeba.txt").write_text("1\nMale\n000001.jpg 1\n")
+    with pytest.raises(FileExistsError, match="did not write"):
+        ensure_toy_celeba(real, num_images=10)
+    assert (real / "list_attr_celeba.txt").read_text() == "1\nMale\n000001.jpg 1\n"

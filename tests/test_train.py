@@ -17,7 +17,7 @@ from stargan_nb.train import TrainingDivergedError, train
 @pytest.fixture
 def tiny(toy_config):
     return toy_config.replace(image_size=16, g_conv_dim=8, d_conv_dim=8, g_repeat_num=1, d_repeat_num=2,
-                              batch_size=4, training_iterations=12, num_step_decay=6, lr_update_step=2,
+                              batch_size=4, d_train_repeat=5, training_iterations=12, num_step_decay=6, lr_update_step=2,
                               summary_steps=2, save_steps=4, checkpoint_steps=4, n_test=8)
 
 

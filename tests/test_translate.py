@@ -6,19 +6,15 @@ from stargan_nb import translate
 from stargan_nb.pipeline import make_dataset
 from stargan_nb.sliders import slider_app
 from stargan_nb.tfcompat import tf
+from tiny import train_tiny
 
 ATTRS = ["Black_Hair", "Blond_Hair", "Brown_Hair", "Male", "Young"]
 
 
 @pytest.fixture(scope="module")
 def gen(toy_root, tmp_path_factory):
-    from stargan_nb.config import Config
-    from stargan_nb.train import train
-    cfg = Config.preset("toy", image_root=str(toy_root / "images"), metadata_path=str(toy_root / "list_attr_celeba.txt"),
-                        image_size=16, g_conv_dim=8, d_conv_dim=8, g_repeat_num=1, d_repeat_num=2, batch_size=4,
-                        n_test=8, training_iterations=3, num_step_decay=0, checkpoint_steps=3, save_steps=3)
-    run = str(tmp_path_factory.mktemp("translate") / "run")
-    train(cfg, run, progress=False)
+    run = train_tiny(toy_root, tmp_path_factory.mktemp("translate") / "run", training_iterations=3,
+                     checkpoint_steps=3, save_steps=3)
     g = translate.load_generator(run)
     yield g
     g.close()

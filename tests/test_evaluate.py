@@ -1,0 +1,49 @@
+import json
+
+import numpy as np
+import pytest
+
+from stargan_nb import runs
+from stargan_nb.evaluate import evaluate_run
+from test_fid import build_stand_in_inception
+from tiny import train_tiny
+
+
+@pytest.fixture(scope="module")
+def tiny_run(toy_root, tmp_path_factory):
+    return train_tiny(toy_root, tmp_path_factory.mktemp("eval") / "run", n_test=12, training_iterations=4,
+                      checkpoint_steps=4, save_steps=4)
+
+
+def test_eval_json_with_the_oracle_and_stand_in_fid(tiny_run, tmp_path):
+    pb = build_stand_in_inception(tmp_path / "classify_image_graph_def.pb")  # STAND-IN Inception graph
+    with pytest.warns(RuntimeWarning, match="rank deficient"):
+        result = evaluate_run(tiny_run, n_images=12, inception_pb=str(pb), progress=False)
+    saved = json.loads(open(runs.run_path(tiny_run, "eval.json")).read())
+    assert saved["step"] == 4 and saved["n_images"] == 12 and saved["judge"] == "toy oracle"
+    assert set(saved["transfer"]["target"]) == {"Black_Hair", "Blond_Hair", "Brown_Hair", "Male", "Young"}
+    assert all(v >= 0.98 for v in saved["judge_accuracy_on_real_test_images"].values())
+    assert 0 < saved["reconstruction_l1"] < 2
+    assert saved["fid"]["n_real"] == saved["fid"]["n_fake"] == 60  # 12 inputs x 5 targets each way
+    assert np.isfinite(saved["fid"]["model_card"]) and saved["fid"]["model_card"] > 0
+    assert saved["fid"] == result["fid"]
+
+
+def test_classifier_judge_is_trained_then_reused(tiny_run):
+    result = evaluate_run(tiny_run, n_images=12, judge="classifier", judge_iterations=5, progress=False)
+    assert result["judge"] == "attribute classifier" and result["fid"] is None
+    judge_dir = runs.run_path(tiny_run, "judge")
+    assert json.loads(open(judge_dir + "/judge.json").read())["iterations"] == 5
+    again = evaluate_run(tiny_run, n_images=12, judge="classifier", judge_iterations=999, progress=False)
+    assert again["judge_accuracy_on_real_test_images"] == result["judge_accuracy_on_real_test_images"]
+    with pytest.raises(ValueError, match="judge must be"):
+        evaluate_run(tiny_run, n_images=4, judge="human", progress=False)
+
+
+def test_06_notebook_without_inception(tiny_run, tmp_path):
+    from notebook_runner import outputs_of, run
+    text, images = outputs_of(run("06_fid_evaluation.ipynb", run_dir=tiny_run, n_images=12,
+                                  inception_dir=str(tmp_path / "none"), download_inception=False))
+    assert "FID is skipped: no Inception graph" in text and "inception-2015-12-05.tgz" in text
+    assert "mean target" in text and "reconstruction L1" in text
+    assert images == 1

@@ -1,0 +1,18 @@
+"""Tiny configurations and runs on the toy faces, so tests of later stages have a real run to read."""
+from stargan_nb.config import Config
+
+TINY = dict(image_size=16, g_conv_dim=8, d_conv_dim=8, g_repeat_num=1, d_repeat_num=2, batch_size=4, n_test=8,
+            training_iterations=10, num_step_decay=0, checkpoint_steps=5, save_steps=5)
+
+
+def tiny_config(toy_root, **changes):
+    values = dict(TINY, image_root=str(toy_root / "images"), metadata_path=str(toy_root / "list_attr_celeba.txt"))
+    values.update(changes)
+    return Config.preset("toy", **values)
+
+
+def train_tiny(toy_root, run_dir, **changes):
+    """Train a tiny run to completion in run_dir; returns run_dir as a string."""
+    from stargan_nb.train import train
+    train(tiny_config(toy_root, **changes), str(run_dir), progress=False)
+    return str(run_dir)
