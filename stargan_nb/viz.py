@@ -83,8 +83,10 @@ def save(fig, path):
 
 def translation_grid(x, fakes, selected_attrs, scale=1.4):
     """The reference's grid: one row per input, [input, G(x, c_1), ..., G(x, c_k)]."""
+    from .config import HAIR_COLOURS
     rows = [[x[i]] + [f[i] for f in fakes] for i in range(len(x))]
-    return image_grid(rows, col_titles=["input"] + ["to " + a for a in selected_attrs], scale=scale)
+    titles = ["to " + a if a in HAIR_COLOURS else a + " flipped" for a in selected_attrs]
+    return image_grid(rows, col_titles=["input"] + titles, scale=scale)
 
 
 def plot_losses(rows, smooth=1):
