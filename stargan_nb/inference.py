@@ -17,28 +17,29 @@ class Generator:
         self.config = runs.load_run_config(run_dir)
         self.checkpoint = runs.find_checkpoint(run_dir, checkpoint)
         self.step = runs.checkpoint_step(self.checkpoint)
-        self.graph = tf.Graph()
-        s, c_dim = self.config.image_size, self.config.c_dim
+        self._build()
         with self.graph.as_default():
-            self.x = tf.placeholder(tf.float32, [None, s, s, 3], name="x_real")
-            self.c = tf.placeholder(tf.float32, [None, c_dim], name="c_trg")
-            self.out = generator(self.x, self.c, self.config)
             saver = tf.train.Saver(var_list=variables(G_SCOPE))
         self.session = tf.Session(graph=self.graph, config=session_config)
         saver.restore(self.session, self.checkpoint)
+
+    def _build(self, seed=None):
+        self.graph = tf.Graph()
+        s, c_dim = self.config.image_size, self.config.c_dim
+        with self.graph.as_default():
+            if seed is not None:
+                tf.set_random_seed(seed)
+            self.x = tf.placeholder(tf.float32, [None, s, s, 3], name="x_real")
+            self.c = tf.placeholder(tf.float32, [None, c_dim], name="c_trg")
+            self.out = generator(self.x, self.c, self.config)
 
     @classmethod
     def untrained(cls, config, seed=0):
         """A freshly initialised generator, for looking at what training starts from."""
         self = cls.__new__(cls)
         self.config, self.checkpoint, self.step = config, None, 0
-        self.graph = tf.Graph()
-        s = config.image_size
+        self._build(seed)
         with self.graph.as_default():
-            tf.set_random_seed(seed)
-            self.x = tf.placeholder(tf.float32, [None, s, s, 3], name="x_real")
-            self.c = tf.placeholder(tf.float32, [None, config.c_dim], name="c_trg")
-            self.out = generator(self.x, self.c, config)
             init = tf.global_variables_initializer()
         self.session = tf.Session(graph=self.graph)
         self.session.run(init)
