@@ -135,6 +135,12 @@ def train(config: Config, run_dir=None, progress=True, max_iterations=None):
         from tqdm.auto import tqdm
         bar = tqdm(total=config.training_iterations, initial=step, desc="training", unit="it",
                    dynamic_ncols=True)
+    def close():
+        if bar is not None:
+            bar.close()
+        writer.close()
+        sess.close()
+
     last_saved = step if latest else None
     d_vals, g_vals = {}, {}
     t_start = time.time()
@@ -146,10 +152,7 @@ def train(config: Config, run_dir=None, progress=True, max_iterations=None):
             except tf.errors.InvalidArgumentError as err:
                 # The decoder met a bad image. Keep what was trained, then say which files are broken.
                 save_checkpoint()
-                if bar is not None:
-                    bar.close()
-                writer.close()
-                sess.close()
+                close()
                 from .pipeline import unreadable_images_error
                 named = unreadable_images_error(dataset.paths("train"), dataset.table.path, progress)
                 raise (named or err) from None
@@ -159,10 +162,7 @@ def train(config: Config, run_dir=None, progress=True, max_iterations=None):
             step += 1
             bad = {k: v for k, v in list(d_vals.items()) + list(g_vals.items()) if not math.isfinite(v)}
             if bad:
-                if bar is not None:
-                    bar.close()
-                writer.close()
-                sess.close()
+                close()
                 raise TrainingDivergedError(
                     "training diverged at iteration {}: {}. Nothing was saved after it; the last good "
                     "checkpoint is {}. Lower init_learning_rate or check the input images.".format(
@@ -194,10 +194,7 @@ def train(config: Config, run_dir=None, progress=True, max_iterations=None):
         if step % config.save_steps:
             save_samples()
     elapsed = time.time() - t_start
-    if bar is not None:
-        bar.close()
-    writer.close()
-    sess.close()
+    close()
     trained = step - start_step
     result = {
         "run_dir": run_dir, "step": step, "start_step": start_step, "device": device,
