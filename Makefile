@@ -3,19 +3,31 @@
 SHELL := /bin/bash
 VENV ?= .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed
+# Which TensorFlow 1.15 build: intel (intel-tensorflow 1.15.2 with oneDNN, about 2x faster on CPUs,
+# the default) or stock (tensorflow 1.15.5, the build CUDA 10 GPUs and Ascend's npu_bridge pair with).
+TF_BUILD ?= intel
+STAMP := $(VENV)/.installed-$(TF_BUILD)
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
 PRESET ?= toy
+# The second environment: current TensorFlow 2.x on Python 3.11, graph mode through tf.compat.v1.
+TF2_VENV ?= .venv-tf2
+TF2_PY := $(TF2_VENV)/bin/python
+TF2_STAMP := $(TF2_VENV)/.installed
+# The PyTorch reference (model.py, bench_peer.py) for the parity test and `make bench`.
+STARGAN_REFERENCE_DIR ?= $(wildcard ../shared/peer/stargan_pytorch)
+export STARGAN_REFERENCE_DIR
 
-.PHONY: setup demo test lab train clean help
+.PHONY: setup setup-tf2 demo test test-tf1 test-tf2 bench lab train clean help
 
 help:
 	@echo "make demo   set up, then run the notebooks headless on the toy faces into outputs/demo/"
-	@echo "make test   set up, then run the test suite"
+	@echo "make test   set up, then run the test suite on TF 1.15 (Python 3.7) and on TF 2.x (Python 3.11)"
+	@echo "make bench  the training step against the PyTorch reference at 128/16 and 64/8 (about 10 minutes)"
 	@echo "make lab    start JupyterLab on 127.0.0.1 (token printed in the log)"
 	@echo "make train  full-length training through papermill (PRESET=toy or PRESET=celeba)"
-	@echo "make setup  only build $(VENV) (Python 3.7, TensorFlow 1.15)"
+	@echo "make setup  only build $(VENV) (Python 3.7, TensorFlow 1.15; TF_BUILD=intel or stock)"
+	@echo "make setup-tf2  only build $(TF2_VENV) (Python 3.11, TensorFlow 2.x)"
 
 setup: $(STAMP)
 
@@ -24,17 +36,42 @@ $(STAMP): pyproject.toml requirements/py37.txt scripts/find-python37
 	  py37="$$(bash scripts/find-python37)" || exit 1; \
 	  echo "Creating $(VENV) with $$py37"; rm -rf $(VENV); "$$py37" -m venv $(VENV) || exit 1; \
 	fi
+	@case "$(TF_BUILD)" in intel|stock) ;; *) echo "error: TF_BUILD must be intel or stock, got '$(TF_BUILD)'" >&2; exit 1;; esac
 	$(PY) -m pip install --quiet --upgrade pip setuptools wheel
-	$(PY) -m pip install --quiet -c requirements/py37.txt -e ".[lab,test]"
+	@# Both builds install the same `tensorflow` package directory: remove the other one first.
+	@rm -f $(VENV)/.installed*; $(PY) -m pip uninstall --quiet --yes tensorflow intel-tensorflow >/dev/null 2>&1 || true
+	$(PY) -m pip install --quiet -c requirements/py37.txt -e ".[lab,test,tf-$(TF_BUILD)]"
 	@touch $(STAMP)
 	@echo "$(VENV) is ready: $$($(PY) -c 'import tensorflow as tf, sys; print("Python", sys.version.split()[0], "TensorFlow", tf.__version__)' 2>/dev/null)"
 
 demo: setup
 	$(PY) -m stargan_nb.demo --out outputs/demo
 
-test: setup
+$(TF2_STAMP): pyproject.toml requirements/py311-tf2.txt
+	@py="$$(bash scripts/find-python311)" || exit 1; \
+	  if [ ! -x $(TF2_PY) ]; then echo "Creating $(TF2_VENV) with $$py"; "$$py" -m venv $(TF2_VENV) || exit 1; fi
+	$(TF2_PY) -m pip install --quiet --upgrade pip setuptools wheel
+	$(TF2_PY) -m pip install --quiet -c requirements/py311-tf2.txt -e ".[lab,test,tf2]"
+	@touch $(TF2_STAMP)
+	@echo "$(TF2_VENV) is ready: $$($(TF2_PY) -c 'import tensorflow as tf, sys; print("Python", sys.version.split()[0], "TensorFlow", tf.__version__)' 2>/dev/null)"
+
+setup-tf2: $(TF2_STAMP)
+
+test: test-tf1 test-tf2
+
+test-tf1: setup
 	@bash scripts/setup-browser .venv-browser || echo "(the browser test will be skipped outside CI)"
+	@bash scripts/setup-torch .venv-torch || echo "(the PyTorch parity test will be skipped outside CI)"
 	$(PY) -m pytest tests
+
+test-tf2: setup-tf2
+	@bash scripts/setup-browser .venv-browser || echo "(the browser test will be skipped outside CI)"
+	@bash scripts/setup-torch .venv-torch || echo "(the PyTorch parity test will be skipped outside CI)"
+	$(TF2_PY) -m pytest tests
+
+bench: setup
+	@bash scripts/setup-torch .venv-torch
+	$(PY) bench/compare_reference.py --torch-python .venv-torch/bin/python
 
 train: setup
 	$(VENV)/bin/papermill notebooks/03_train.ipynb outputs/$(PRESET)_train.ipynb -p preset $(PRESET) --cwd notebooks
@@ -43,4 +80,4 @@ lab: setup
 	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --no-browser --notebook-dir=notebooks $(ROOT_FLAG)
 
 clean:
-	rm -rf $(VENV) .venv-browser outputs/demo outputs/tests outputs/browser
+	rm -rf $(VENV) $(TF2_VENV) .venv-browser .venv-torch outputs/demo outputs/tests outputs/browser

@@ -60,7 +60,7 @@ def session_config(device: str, precision_mode: str = "allow_fp32_to_fp16") -> "
     npu: the NpuOptimizer custom optimizer (offline mode, precision_mode), with TensorFlow's
     remapping and memory optimisation off, as Ascend requires. gpu: memory grows as needed;
     with allow_mix_precision, TensorFlow's automatic mixed precision rewrite. cpu: one
-    intra-op thread per core.
+    intra-op thread per core, one op at a time.
     """
     _check(device, precision_mode)
     from tensorflow.core.protobuf.rewriter_config_pb2 import RewriterConfig
@@ -80,8 +80,10 @@ def session_config(device: str, precision_mode: str = "allow_fp32_to_fp16") -> "
             config.graph_options.rewrite_options.auto_mixed_precision = RewriterConfig.ON
     else:
         cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+        # One op at a time, each using every core: the big convolutions parallelise well inside,
+        # and two concurrent ops would only fight over the same cores (bench/bench_train.py).
         config.intra_op_parallelism_threads = cores
-        config.inter_op_parallelism_threads = min(2, cores)
+        config.inter_op_parallelism_threads = 1
     return config
 
 
@@ -137,3 +139,28 @@ def format_report(report: dict) -> str:
         lines.append("missing: " + ", ".join(report["missing"]) +
                      ("  (only needed on an Ascend server)" if not report["npu_bridge"] else ""))
     return "\n".join(lines)
+
+
+def tensorflow_build() -> dict:
+    """Which TensorFlow package is installed (stock or intel-tensorflow) and whether oneDNN is on.
+
+    The two builds of TF 1.15 differ by more than 2x in CPU training speed, so benchmarks and
+    reports name the build, not only the version.
+    """
+    try:
+        from importlib import metadata
+    except ImportError:  # Python 3.7
+        import importlib_metadata as metadata
+    dists = []
+    for name in ("intel-tensorflow", "tensorflow", "tensorflow-cpu", "tensorflow-intel"):
+        try:
+            dists.append("{}=={}".format(name, metadata.version(name)))
+        except metadata.PackageNotFoundError:
+            pass
+    onednn = None
+    try:
+        from tensorflow.python.framework import test_util
+        onednn = bool(test_util.IsMklEnabled())
+    except Exception:  # not every build exposes it
+        pass
+    return {"tensorflow": tf.__version__, "distribution": dists[0] if dists else "unknown", "onednn": onednn}

@@ -28,24 +28,29 @@ def gradient_penalty(critic, x_real, x_fake, alpha=None):
     return tf.reduce_mean(tf.square(norm - 1.0))
 
 
-def discriminator_losses(x_real, c_org, c_trg, config):
-    """The D step's total loss and its parts; x_fake is held constant (no gradient into G)."""
-    real_src, real_cls = discriminator(x_real, config)
-    x_fake = tf.stop_gradient(generator(x_real, c_trg, config))
-    fake_src, _ = discriminator(x_fake, config)
+def discriminator_losses(x_real, x_fake, c_org, config, alpha=None):
+    """The D step's total loss and its parts. x_fake = G(x_real, c_trg) is held constant here
+    (no gradient into G), so the G step of the same iteration can reuse that forward pass.
+    alpha: the gradient penalty's mixing weights (N, 1, 1, 1); random when None."""
+    x_fake = tf.stop_gradient(x_fake)
+    # D has no batch statistics, so real and fake can go through it as one batch: the same numbers,
+    # but each weight is read once per pass instead of twice (its last layers are mostly weights).
+    both_src, both_cls = discriminator(tf.concat([x_real, x_fake], axis=0), config)
+    real_src, fake_src = tf.split(both_src, 2, axis=0)
+    real_cls, _ = tf.split(both_cls, 2, axis=0)
     parts = OrderedDict()
     parts["D/loss_real"] = -tf.reduce_mean(real_src)
     parts["D/loss_fake"] = tf.reduce_mean(fake_src)
     parts["D/loss_cls"] = classification_loss(real_cls, c_org)
-    parts["D/loss_gp"] = gradient_penalty(lambda x: discriminator(x, config)[0], x_real, x_fake)
+    parts["D/loss_gp"] = gradient_penalty(lambda x: discriminator(x, config)[0], x_real, x_fake, alpha)
     total = (parts["D/loss_real"] + parts["D/loss_fake"] + config.lambda_cls * parts["D/loss_cls"]
              + config.lambda_gp * parts["D/loss_gp"])
     return total, parts
 
 
-def generator_losses(x_real, c_org, c_trg, config):
-    """The G step's total loss and its parts. Reconstruction translates back with c_org."""
-    x_fake = generator(x_real, c_trg, config)
+def generator_losses(x_real, x_fake, c_org, c_trg, config):
+    """The G step's total loss and its parts, for x_fake = G(x_real, c_trg).
+    Reconstruction translates back with c_org."""
     fake_src, fake_cls = discriminator(x_fake, config)
     x_rec = generator(x_fake, c_org, config)
     parts = OrderedDict()

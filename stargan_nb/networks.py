@@ -47,13 +47,13 @@ def discriminator(x, config, reuse=tf.AUTO_REUSE, trace=_noop):
     """x: (N, H, W, 3) -> (src: (N, H/2^k, W/2^k, 1) real/fake patches, cls: (N, c_dim) attribute logits)."""
     dim = config.d_conv_dim
     with tf.variable_scope(D_SCOPE, reuse=reuse):
-        h = trace("conv0 4x4/2 + LeakyReLU", lrelu(conv2d(x, dim, 4, 2, 1, True, "conv0")))
+        h = trace("conv0 4x4/2 + LeakyReLU", lrelu(conv2d(x, dim, 4, 2, 1, True, "conv0", True)))
         for i in range(1, config.d_repeat_num):
             dim *= 2
-            h = trace("conv%d 4x4/2 + LeakyReLU" % i, lrelu(conv2d(h, dim, 4, 2, 1, True, "conv%d" % i)))
-        src = trace("src head 3x3 (real/fake per patch)", conv2d(h, 1, 3, 1, 1, False, "src"))
+            h = trace("conv%d 4x4/2 + LeakyReLU" % i, lrelu(conv2d(h, dim, 4, 2, 1, True, "conv%d" % i, True)))
+        src = trace("src head 3x3 (real/fake per patch)", conv2d(h, 1, 3, 1, 1, False, "src", True))
         kernel = config.image_size // 2 ** config.d_repeat_num
-        cls = conv2d(h, config.c_dim, kernel, 1, 0, False, "cls")
+        cls = conv2d(h, config.c_dim, kernel, 1, 0, False, "cls", True)
         return src, trace("cls head %dx%d (attribute logits)" % (kernel, kernel), tf.reshape(cls, [-1, config.c_dim]))
 
 

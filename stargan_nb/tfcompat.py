@@ -5,8 +5,19 @@ Every module imports `tf` from here, so the version switch and the log settings 
 import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # keep C++ start-up chatter out of notebooks
+# intel-tensorflow's OpenMP threads otherwise spin 200 ms after each op, stealing the cores from the
+# next op; measured 1.71 -> 1.64 s per training iteration at 64 px (bench/bench_train.py). Must be
+# set before TensorFlow loads; ignored by builds without OpenMP.
+os.environ.setdefault("KMP_BLOCKTIME", "0")
 
-import tensorflow.compat.v1 as tf  # noqa: E402
+try:
+    import tensorflow.compat.v1 as tf  # noqa: E402
+except ImportError as err:  # pragma: no cover - depends on the environment
+    raise ImportError(
+        "stargan_nb needs TensorFlow, installed as one of the extras: pip install -e '.[tf-intel]' "
+        "(intel-tensorflow 1.15, fastest on CPUs), '.[tf-stock]' (tensorflow 1.15, for CUDA 10 GPUs "
+        "and Ascend) or '.[tf2]' (TensorFlow 2.x on Python >= 3.9). `make setup` does this for you. "
+        "({})".format(err)) from err
 import tensorflow.compat.v2 as tf2  # noqa: E402,F401  (resize with antialias lives in the v2 API)
 
 tf.logging.set_verbosity(tf.logging.ERROR)

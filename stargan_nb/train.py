@@ -21,7 +21,7 @@ from .config import Config
 from .labels import create_labels
 from .paths import resolve
 from .tfcompat import tf
-from .training_graph import build_training_graph
+from .training_graph import build_training_graph, run_iteration
 
 
 class TrainingDivergedError(RuntimeError):
@@ -148,7 +148,7 @@ def train(config: Config, run_dir=None, progress=True, max_iterations=None):
     with _StopRequest() as stop:
         while step < target:
             try:
-                _, lr = sess.run([g.load_batch, g.learning_rate])  # the rate this iteration trains with
+                lr, d_vals, new_g_vals = run_iteration(sess, g, step, config)
             except tf.errors.InvalidArgumentError as err:
                 # The decoder met a bad image. Keep what was trained, then say which files are broken.
                 save_checkpoint()
@@ -156,9 +156,7 @@ def train(config: Config, run_dir=None, progress=True, max_iterations=None):
                 from .pipeline import unreadable_images_error
                 named = unreadable_images_error(dataset.paths("train"), dataset.table.path, progress)
                 raise (named or err) from None
-            _, d_vals = sess.run([g.d_step, g.d_parts])
-            if (step + 1) % config.d_train_repeat == 0:
-                _, g_vals = sess.run([g.g_step, g.g_parts])
+            g_vals = new_g_vals or g_vals
             step += 1
             bad = {k: v for k, v in list(d_vals.items()) + list(g_vals.items()) if not math.isfinite(v)}
             if bad:

@@ -80,7 +80,8 @@ def test_reconstruction_translates_back_with_the_original_label():
     c_org = np.array([[1, 0], [0, 1]], np.float32)
     c_trg = np.array([[0, 1], [1, 1]], np.float32)
     with tf.Graph().as_default():
-        _, parts = generator_losses(tf.constant(x), tf.constant(c_org), tf.constant(c_trg), cfg)
+        x_real, c_org_t, c_trg_t = tf.constant(x), tf.constant(c_org), tf.constant(c_trg)
+        _, parts = generator_losses(x_real, generator(x_real, c_trg_t, cfg), c_org_t, c_trg_t, cfg)
         xp, cp = tf.placeholder(tf.float32, [None, 16, 16, 3]), tf.placeholder(tf.float32, [None, 2])
         g = generator(xp, cp, cfg)
         with tf.Session() as s:

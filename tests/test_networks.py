@@ -62,3 +62,28 @@ def test_instance_norm_uses_each_images_own_statistics():
             out = s.run(y)
     np.testing.assert_allclose(out.mean(axis=(1, 2)), 0, atol=1e-5)
     np.testing.assert_allclose(out.std(axis=(1, 2)), 1, atol=1e-2)
+
+
+def test_small_convolutions_as_matrix_products_match_conv2d_to_second_order():
+    """The discriminator's last layers run as patches x weights; values and the gradient penalty's
+    second derivatives must be those of the convolution."""
+    from stargan_nb import ops
+    rng = np.random.RandomState(0)
+    for size, cin, cout, k, stride, pad in [(4, 8, 6, 4, 2, 1), (2, 8, 1, 3, 1, 1), (2, 8, 5, 2, 1, 0), (1, 4, 2, 3, 1, 1)]:
+        x = rng.randn(3, size, size, cin).astype(np.float32)
+        with tf.Graph().as_default():
+            xt = tf.constant(x)
+            ys = []
+            for as_matmul in (False, True):
+                with tf.variable_scope("", reuse=as_matmul):
+                    ys.append(ops.conv2d(xt, cout, k, stride, pad, True, "c", as_matmul))
+            grads = [tf.gradients(tf.reduce_sum(tf.square(tf.gradients(tf.reduce_sum(y * y), xt)[0])),
+                                  tf.trainable_variables()) for y in ys]
+            assert any(op.type == "MatMul" for op in tf.get_default_graph().get_operations())
+            with tf.Session() as sess:
+                sess.run(tf.global_variables_initializer())
+                (a, b), (ga, gb) = sess.run([ys, grads])
+        assert a.shape == b.shape
+        np.testing.assert_allclose(a, b, atol=1e-5)
+        for p, q in zip(ga, gb):
+            np.testing.assert_allclose(p, q, rtol=1e-4, atol=1e-4)

@@ -1,0 +1,88 @@
+"""The workbook's networks are the PyTorch reference's, number for number (issue 10).
+
+The reference's own model.py (in $STARGAN_REFERENCE_DIR) is built with random weights in a torch
+venv; its state_dicts go through `stargan_nb.convert` exactly as the pretrained files would.
+"""
+import json
+import os
+import subprocess
+
+import numpy as np
+import pytest
+
+from stargan_nb import convert as conv
+from stargan_nb.inference import Generator
+from stargan_nb.losses import discriminator_losses, generator_losses
+from stargan_nb.networks import discriminator, generator
+from stargan_nb.runs import load_run_config
+from stargan_nb.tfcompat import tf
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ATTRS = ["Black_Hair", "Male", "Young"]
+
+
+def _reference_outputs(tmp_path):
+    ref_dir = os.environ.get("STARGAN_REFERENCE_DIR")
+    if not ref_dir:
+        pytest.skip("STARGAN_REFERENCE_DIR is not set: point it at the folder holding the reference's model.py "
+                    "(.ci/run uses ../shared/peer/stargan_pytorch)")
+    if not os.path.isfile(os.path.join(ref_dir, "model.py")):
+        pytest.fail("STARGAN_REFERENCE_DIR={} has no model.py".format(ref_dir))
+    exe = conv.torch_python()
+    if exe is None:
+        message = "no Python with torch: run scripts/setup-torch (or set STARGAN_TORCH_PYTHON)"
+        if os.environ.get("CI"):
+            pytest.fail(message + " -- CI must run this test")
+        pytest.skip(message)
+    out = subprocess.run([exe, os.path.join(HERE, "reference", "run_reference.py"), ref_dir, str(tmp_path)],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True)
+    assert out.returncode == 0, out.stderr[-3000:]
+    with open(str(tmp_path / "arch.json")) as f:
+        arch = json.load(f)
+    return dict(np.load(str(tmp_path / "io.npz"))), arch
+
+
+@pytest.fixture(scope="module")
+def converted(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("reference")
+    io, arch = _reference_outputs(tmp)
+    run = tmp / "run"
+    summary = conv.convert(str(tmp / "1000-G.ckpt"), str(run), str(tmp / "1000-D.ckpt"), selected_attrs=ATTRS)
+    return io, arch, str(run), summary
+
+
+def test_converter_reads_the_architecture_from_the_files(converted):
+    _, arch, run, summary = converted
+    cfg = load_run_config(run)
+    assert (cfg.image_size, cfg.g_conv_dim, cfg.d_conv_dim) == (arch["image_size"], arch["conv_dim"], arch["conv_dim"])
+    assert (cfg.g_repeat_num, cfg.d_repeat_num, cfg.c_dim) == (arch["g_repeat"], arch["d_repeat"], arch["c_dim"])
+    assert cfg.selected_attrs == ATTRS and summary["step"] == 1000
+    assert os.path.exists(os.path.join(run, "converted_from.json"))
+
+
+def test_networks_and_losses_match_the_reference(converted):
+    io, _, run, _ = converted
+    cfg = load_run_config(run)
+    with tf.Graph().as_default():
+        x, c_org, c_trg = tf.constant(io["x"]), tf.constant(io["c_org"]), tf.constant(io["c_trg"])
+        x_fake = generator(x, c_trg, cfg)
+        d_src, d_cls = discriminator(x, cfg)
+        d_loss, parts = discriminator_losses(x, x_fake, c_org, cfg, alpha=tf.constant(io["alpha"]))
+        g_loss, _ = generator_losses(x, x_fake, c_org, c_trg, cfg)
+        with tf.Session() as sess:
+            tf.train.Saver().restore(sess, tf.train.latest_checkpoint(os.path.join(run, "checkpoints")))
+            got = sess.run(dict(x_fake=x_fake, d_src=d_src, d_cls=d_cls, d_loss=d_loss, g_loss=g_loss,
+                                d_loss_gp=parts["D/loss_gp"]))
+    for name in ("x_fake", "d_src", "d_cls"):
+        assert got[name].shape == io[name].shape
+        assert np.abs(got[name] - io[name]).max() <= 1e-4, name
+    for name in ("d_loss", "g_loss", "d_loss_gp"):
+        assert abs(got[name] - float(io[name])) <= 1e-3 * abs(float(io[name])), (name, got[name], io[name])
+
+
+def test_the_notebooks_generator_loads_the_converted_run(converted):
+    io, _, run, _ = converted
+    gen = Generator(run)
+    assert gen.step == 1000
+    np.testing.assert_allclose(gen(io["x"], io["c_trg"]), io["x_fake"], atol=1e-4)
+    gen.close()
