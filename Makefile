@@ -15,7 +15,7 @@ TF2_VENV ?= .venv-tf2
 TF2_PY := $(TF2_VENV)/bin/python
 TF2_STAMP := $(TF2_VENV)/.installed
 # The PyTorch reference (model.py, bench_peer.py) for the parity test and `make bench`.
-STARGAN_REFERENCE_DIR ?= $(wildcard ../shared/peer/stargan_pytorch)
+STARGAN_REFERENCE_DIR ?= $(abspath $(wildcard ../shared/peer/stargan_pytorch))
 export STARGAN_REFERENCE_DIR
 
 .PHONY: setup setup-tf2 demo test test-tf1 test-tf2 bench lab train clean help

@@ -125,14 +125,17 @@ def environment_report() -> dict:
         "device": detect_device(),
         "npu_bridge": npu_available(),
         "tensorflow": tf.__version__,
+        "build": tensorflow_build(),
         "variables": rows,
         "missing": [r["variable"] for r in rows if r["value"] is None],
     }
 
 
 def format_report(report: dict) -> str:
-    lines = ["device: {}   tensorflow {}   npu_bridge importable: {}".format(
-        report["device"], report["tensorflow"], report["npu_bridge"])]
+    build = report.get("build") or {}
+    onednn = {True: ", oneDNN on", False: ", no oneDNN"}.get(build.get("onednn"), "")
+    lines = ["device: {}   tensorflow {} ({}{})   npu_bridge importable: {}".format(
+        report["device"], report["tensorflow"], build.get("distribution", "?"), onednn, report["npu_bridge"])]
     for r in report["variables"]:
         lines.append("  {:<28} {:<40} {}".format(r["variable"], r["value"] or "(not set)", r["purpose"]))
     if report["missing"]:

@@ -118,3 +118,11 @@ def test_environment_report_lists_what_is_missing(monkeypatch):
     assert "RANK_SIZE" not in report["missing"]
     text = device.format_report(report)
     assert "JOB_ID" in text and "(not set)" in text
+
+
+def test_report_names_the_tensorflow_build():
+    build = device.tensorflow_build()
+    assert build["tensorflow"] == tf.__version__
+    assert build["distribution"].split("==")[0] in ("intel-tensorflow", "tensorflow", "tensorflow-cpu", "tensorflow-intel")
+    assert build["distribution"].endswith("==" + tf.__version__)
+    assert build["distribution"] in device.format_report(device.environment_report())
