@@ -18,7 +18,7 @@ TF2_STAMP := $(TF2_VENV)/.installed
 STARGAN_REFERENCE_DIR ?= $(abspath $(wildcard ../shared/peer/stargan_pytorch))
 export STARGAN_REFERENCE_DIR
 
-.PHONY: setup setup-tf2 demo test test-tf1 test-tf2 bench lab train clean help
+.PHONY: setup setup-tf2 demo test test-envs test-tf1 test-tf2 bench lab train clean help
 
 help:
 	@echo "make demo   set up, then run the notebooks headless on the toy faces into outputs/demo/"
@@ -57,16 +57,17 @@ $(TF2_STAMP): pyproject.toml requirements/py311-tf2.txt
 
 setup-tf2: $(TF2_STAMP)
 
+# Both suites need both environments: each has the other write checkpoints and .pb files to read back.
 test: test-tf1 test-tf2
 
-test-tf1: setup
+test-envs: setup setup-tf2
 	@bash scripts/setup-browser .venv-browser || echo "(the browser test will be skipped outside CI)"
 	@bash scripts/setup-torch .venv-torch || echo "(the PyTorch parity test will be skipped outside CI)"
+
+test-tf1: test-envs
 	$(PY) -m pytest tests
 
-test-tf2: setup-tf2
-	@bash scripts/setup-browser .venv-browser || echo "(the browser test will be skipped outside CI)"
-	@bash scripts/setup-torch .venv-torch || echo "(the PyTorch parity test will be skipped outside CI)"
+test-tf2: test-envs
 	$(TF2_PY) -m pytest tests
 
 bench: setup
