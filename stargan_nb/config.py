@@ -164,6 +164,20 @@ class Config:
         return self.from_dict(dict(self.to_dict(), **changes), source="Config.replace")
 
 
+def parse_overrides(items) -> dict:
+    """Command-line `KEY=VALUE` strings -> Config overrides; values are JSON where they parse as JSON."""
+    overrides = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise ConfigError("--set expects KEY=VALUE, got {!r}".format(item))
+        try:
+            overrides[key] = json.loads(value)
+        except ValueError:
+            overrides[key] = value
+    return overrides
+
+
 PRECISION_MODES = ("allow_fp32_to_fp16", "allow_mix_precision", "force_fp16", "force_fp32")
 
 # The paper / model card.

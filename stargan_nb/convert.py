@@ -23,7 +23,7 @@ import numpy as np
 
 from . import runs
 from .atomic import write_text_atomic
-from .config import Config
+from .config import Config, ConfigError, parse_overrides
 from .paths import resolve, workbook_root
 from .tfcompat import tf
 
@@ -159,9 +159,17 @@ def _step_from_name(path):
 
 
 def convert(generator, out, discriminator=None, image_size=None, selected_attrs=None, step=None,
-            image_root=None, metadata_path=None, torch_python_path=None) -> dict:
-    """Write run directory `out` from the reference's weight files; returns a summary dict."""
+            image_root=None, metadata_path=None, torch_python_path=None, overrides=None) -> dict:
+    """Write run directory `out` from the reference's weight files; returns a summary dict.
+
+    overrides: other Config fields for the run's config.json (n_test, crop_size, ...); the
+    architecture comes from the files.
+    """
     out_dir = str(resolve(out))
+    fixed = sorted(set(overrides or {}) & set(runs.ARCHITECTURE_FIELDS))
+    if fixed:
+        raise ConversionError("{} cannot be set: the architecture is read from the weight files (use "
+                              "--image-size / --selected-attrs where they cannot be)".format(", ".join(fixed)))
     if runs.latest_checkpoint(out_dir) or os.path.exists(os.path.join(out_dir, "config.json")):
         raise runs.RunError("{} already holds a run; converting into it would mix two models. Choose a new "
                             "--out directory".format(out_dir))
@@ -180,7 +188,8 @@ def convert(generator, out, discriminator=None, image_size=None, selected_attrs=
     if attrs is None or len(attrs) != arch["c_dim"]:
         raise ConversionError("the generator has c_dim={}: pass --selected-attrs with that many attribute names, "
                               "in the order the model was trained with".format(arch["c_dim"]))
-    values = dict(arch, selected_attrs=attrs, output_dir=out_dir)
+    values = dict(overrides or {}, **arch)
+    values.update(selected_attrs=attrs, output_dir=out_dir)
     values.setdefault("image_size", image_size or 128)
     if "d_repeat_num" not in values:  # no D file: the reference's 6 layers where the size allows it
         values["d_repeat_num"] = next(k for k in range(6, -1, -1) if values["image_size"] % 2 ** k == 0)
@@ -236,11 +245,13 @@ def main(argv=None):
     p.add_argument("--image-root", help="CelebA images for 05/06 (default data/celeba/images)")
     p.add_argument("--metadata-path", help="CelebA's list_attr_celeba.txt (default data/celeba/list_attr_celeba.txt)")
     p.add_argument("--torch-python", help="a Python with torch for reading .ckpt files (default .venv-torch)")
+    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                   help="another Config field for config.json (JSON value), e.g. --set n_test=1000")
     a = p.parse_args(argv)
     try:
         summary = convert(a.generator, a.out, a.discriminator, a.image_size, a.selected_attrs, a.step,
-                          a.image_root, a.metadata_path, a.torch_python)
-    except (ConversionError, runs.RunError) as err:
+                          a.image_root, a.metadata_path, a.torch_python, parse_overrides(a.set))
+    except (ConversionError, ConfigError, runs.RunError) as err:
         sys.exit("error: {}".format(err))
     print(json.dumps(summary, indent=2))
 

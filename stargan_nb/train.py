@@ -17,7 +17,7 @@ from . import data as datasets
 from . import device as devices
 from . import runs
 from .atomic import write_bytes_atomic
-from .config import Config
+from .config import Config, parse_overrides
 from .labels import create_labels
 from .paths import resolve
 from .tfcompat import tf
@@ -218,14 +218,7 @@ def main(argv=None):
                    help="override a Config field (JSON value), e.g. --set training_iterations=500")
     p.add_argument("--no-progress", action="store_true")
     a = p.parse_args(argv)
-    overrides = {}
-    for item in a.set:
-        key, _, value = item.partition("=")
-        try:
-            overrides[key] = json.loads(value)
-        except ValueError:
-            overrides[key] = value
-    config = Config.preset(a.preset, **overrides)
+    config = Config.preset(a.preset, **parse_overrides(a.set))
     result = train(config, a.run_dir or str(resolve(config.output_dir)), progress=not a.no_progress,
                    max_iterations=a.max_iterations)
     print(json.dumps(result))

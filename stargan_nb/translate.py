@@ -22,6 +22,16 @@ def load_generator(run_dir, checkpoint=None):
     return Generator(run_dir, checkpoint)
 
 
+def attribute_index(name, selected_attrs, where=""):
+    """The column of an attribute in the model's labels; a TargetError naming the known ones otherwise."""
+    if name in selected_attrs:
+        return list(selected_attrs).index(name)
+    close = difflib.get_close_matches(name, list(selected_attrs), n=1, cutoff=0.5)
+    hint = " (did you mean {!r}?)".format(close[0]) if close else ""
+    raise TargetError("unknown attribute {!r}{}{}; this model knows: {}".format(
+        name, " " + where if where else "", hint, ", ".join(selected_attrs)))
+
+
 def target_labels(spec, c_org, selected_attrs, hair_exclusive=True):
     """Labels from a target written by name: "Blond_Hair+Male" switches both on, "-Young" switches Young off.
 
@@ -39,12 +49,7 @@ def target_labels(spec, c_org, selected_attrs, hair_exclusive=True):
     for term in terms:
         value = 0.0 if term.startswith("-") else 1.0
         name = term.lstrip("+-").strip()
-        if name not in index:
-            close = difflib.get_close_matches(name, list(index), n=1, cutoff=0.5)
-            hint = " (did you mean {!r}?)".format(close[0]) if close else ""
-            raise TargetError("unknown attribute {!r} in target {!r}{}; this model knows: {}".format(
-                name, spec, hint, ", ".join(selected_attrs)))
-        i = index[name]
+        i = attribute_index(name, selected_attrs, "in target {!r}".format(spec))
         if value == 1.0 and hair_exclusive and i in hair:
             c[:, hair] = 0.0
         c[:, i] = value
@@ -64,7 +69,7 @@ def reference_grid(gen, images, c_org):
 
 def interpolation(gen, image, c_org, attr, steps=5):
     """One attribute moved from 0 to 1 in `steps` steps, the others as the input has them."""
-    i = gen.config.selected_attrs.index(attr)
+    i = attribute_index(attr, gen.config.selected_attrs, "(interpolate_attr)")
     c = np.repeat(np.asarray(c_org, np.float32).reshape(1, -1), steps, axis=0)
     c[:, i] = np.linspace(0, 1, steps)
     return translate(gen, np.repeat(np.asarray(image)[None], steps, axis=0), c), c[:, i]

@@ -102,3 +102,13 @@ def test_cli_reports_errors_without_a_traceback(tmp_path, capsys):
     with pytest.raises(SystemExit) as exit_info:
         conv.main(["--generator", str(tmp_path / "nope-G.ckpt"), "--out", str(tmp_path / "run")])
     assert "no such weight file" in str(exit_info.value)
+
+
+def test_architecture_cannot_be_overridden_but_other_fields_can(tmp_path):
+    path = save_npz(tmp_path / "g.npz", reference_like_state())
+    with pytest.raises(conv.ConversionError, match="g_conv_dim cannot be set"):
+        conv.convert(path, str(tmp_path / "r1"), selected_attrs=["Male", "Young"], overrides={"g_conv_dim": 64})
+    conv.main(["--generator", path, "--out", str(tmp_path / "r2"), "--selected-attrs", "Male", "Young",
+               "--image-size", "16", "--set", "n_test=40"])
+    from stargan_nb.runs import load_run_config
+    assert load_run_config(str(tmp_path / "r2")).n_test == 40

@@ -48,11 +48,11 @@ def converted(tmp_path_factory):
     io, arch = _reference_outputs(tmp)
     run = tmp / "run"
     summary = conv.convert(str(tmp / "1000-G.ckpt"), str(run), str(tmp / "1000-D.ckpt"), selected_attrs=ATTRS)
-    return io, arch, str(run), summary
+    return io, arch, str(run), summary, tmp
 
 
 def test_converter_reads_the_architecture_from_the_files(converted):
-    _, arch, run, summary = converted
+    _, arch, run, summary, _ = converted
     cfg = load_run_config(run)
     assert (cfg.image_size, cfg.g_conv_dim, cfg.d_conv_dim) == (arch["image_size"], arch["conv_dim"], arch["conv_dim"])
     assert (cfg.g_repeat_num, cfg.d_repeat_num, cfg.c_dim) == (arch["g_repeat"], arch["d_repeat"], arch["c_dim"])
@@ -61,7 +61,7 @@ def test_converter_reads_the_architecture_from_the_files(converted):
 
 
 def test_networks_and_losses_match_the_reference(converted):
-    io, _, run, _ = converted
+    io, _, run, _, _ = converted
     cfg = load_run_config(run)
     with tf.Graph().as_default():
         x, c_org, c_trg = tf.constant(io["x"]), tf.constant(io["c_org"]), tf.constant(io["c_trg"])
@@ -81,8 +81,28 @@ def test_networks_and_losses_match_the_reference(converted):
 
 
 def test_the_notebooks_generator_loads_the_converted_run(converted):
-    io, _, run, _ = converted
+    io, _, run, _, _ = converted
     gen = Generator(run)
     assert gen.step == 1000
     np.testing.assert_allclose(gen(io["x"], io["c_trg"]), io["x_fake"], atol=1e-4)
     gen.close()
+
+
+def test_notebooks_05_06_07_accept_the_converted_run(converted, toy_root, tmp_path):
+    """The reference's weights, converted with --image-root/--metadata-path, go through 05, 06 and 07."""
+    from notebook_runner import outputs_of, run
+    _, _, _, _, exported = converted
+    run_dir = str(tmp_path / "converted")
+    conv.main(["--generator", str(exported / "1000-G.ckpt"), "--discriminator", str(exported / "1000-D.ckpt"),
+               "--out", run_dir, "--selected-attrs"] + ATTRS +
+              ["--image-root", str(toy_root / "images"), "--metadata-path", str(toy_root / "list_attr_celeba.txt"),
+               "--set", "n_test=40"])
+    text, images = outputs_of(run("05_translate.ipynb", run_dir=run_dir, n_images=3, interpolation_steps=3,
+                                  targets=["Male", "-Young"], interpolate_attr="Male"))
+    assert "at iteration 1000" in text and images == 3
+    run("06_fid_evaluation.ipynb", run_dir=run_dir, n_images=8, download_inception=False)
+    with open(os.path.join(run_dir, "eval.json")) as f:
+        assert json.load(f)["step"] == 1000
+    pb = tmp_path / "converted.pb"
+    text, _ = outputs_of(run("07_freeze_pb.ipynb", run_dir=run_dir, pb_path=str(pb), n_images=3))
+    assert pb.exists() and "max |pb - checkpoint|" in text

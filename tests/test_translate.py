@@ -37,6 +37,12 @@ def test_unknown_target_names_are_explained():
         translate.target_labels(" + ", c, ATTRS)
 
 
+def test_interpolating_an_attribute_the_model_lacks_is_explained(gen):
+    x = np.zeros((gen.config.image_size, gen.config.image_size, 3), np.float32)
+    with pytest.raises(translate.TargetError, match=r"unknown attribute 'Smiling' \(interpolate_attr\).*knows: "):
+        translate.interpolation(gen, x, np.zeros(gen.config.c_dim, np.float32), "Smiling")
+
+
 def test_grid_has_one_column_per_attribute(gen, toy_root):
     x = np.random.RandomState(0).uniform(-1, 1, (3, 16, 16, 3)).astype(np.float32)
     c = np.array([[1, 0, 0, 1, 1], [0, 1, 0, 0, 1], [0, 0, 0, 1, 0]], np.float32)
