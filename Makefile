@@ -5,7 +5,8 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 # Which TensorFlow 1.15 build: intel (intel-tensorflow 1.15.2 with oneDNN, about 2x faster on CPUs,
 # the default) or stock (tensorflow 1.15.5, the build CUDA 10 GPUs and Ascend's npu_bridge pair with).
-TF_BUILD ?= intel
+# intel-tensorflow has x86-64 wheels only: elsewhere (aarch64 Ascend hosts, for one) stock is the default.
+TF_BUILD ?= $(if $(filter x86_64,$(shell uname -m)),intel,stock)
 STAMP := $(VENV)/.installed-$(TF_BUILD)
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 

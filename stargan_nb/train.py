@@ -75,6 +75,18 @@ def _summary(values: dict, step, image=None):
     return summary
 
 
+def _check_resumable(checkpoint, graph, sess):
+    """A checkpoint without the optimizer state (a converted run) cannot resume: say so, not NotFoundError."""
+    saved = {name for name, _ in tf.train.list_variables(checkpoint)}
+    missing = sorted(v.op.name for v in graph.get_collection(tf.GraphKeys.GLOBAL_VARIABLES) if v.op.name not in saved)
+    if missing:
+        sess.close()
+        raise runs.RunError(
+            "{} lacks {} variables that training needs (e.g. {}): it holds only the networks, as a run converted "
+            "from the reference's weights does, so it can translate, evaluate and freeze but not resume. Train "
+            "into a new output_dir".format(checkpoint, len(missing), ", ".join(missing[:3])))
+
+
 def train(config: Config, run_dir=None, progress=True, max_iterations=None):
     """Train (or resume) a run; returns a dict with the final step, checkpoint and timing.
 
@@ -107,6 +119,7 @@ def train(config: Config, run_dir=None, progress=True, max_iterations=None):
     runs.remove_partial_checkpoints(run_dir)
     latest = runs.latest_checkpoint(run_dir)
     if latest:
+        _check_resumable(latest, graph, sess)
         saver.restore(sess, latest)
         # Let the saver rotate the checkpoints of earlier sessions too (keep_checkpoints in all).
         saver.recover_last_checkpoints(list(tf.train.get_checkpoint_state(ckpt_dir).all_model_checkpoint_paths))

@@ -112,3 +112,16 @@ def test_architecture_cannot_be_overridden_but_other_fields_can(tmp_path):
                "--image-size", "16", "--set", "n_test=40"])
     from stargan_nb.runs import load_run_config
     assert load_run_config(str(tmp_path / "r2")).n_test == 40
+
+
+def test_training_on_a_converted_run_is_refused_with_the_reason(tmp_path, toy_root):
+    from stargan_nb.config import Config
+    from stargan_nb.train import train
+    run = tmp_path / "run"
+    conv.convert(save_npz(tmp_path / "g.npz", reference_like_state()), str(run), selected_attrs=["Male", "Young"],
+                 image_size=16, image_root=str(toy_root / "images"),
+                 metadata_path=str(toy_root / "list_attr_celeba.txt"), overrides={"n_test": 40, "batch_size": 2})
+    before = sorted(p.name for p in (run / "checkpoints").iterdir())
+    with pytest.raises(RunError, match="holds only the networks"):
+        train(Config.load(str(run / "config.json")), str(run), progress=False)
+    assert sorted(p.name for p in (run / "checkpoints").iterdir()) == before
