@@ -29,8 +29,8 @@ def conv2d(x, out_channels, kernel, stride, pad, use_bias, name, as_matmul=False
 
     as_matmul: when the output is small (the discriminator's last layers: 2x2 or 4x4 maps with 1024-2048
     channels), build the im2col patches from slices and multiply once. Same sums, same weights, but
-    oneDNN's convolution kernels are slow for such shapes, a matrix product less so. Slices, reshapes and MatMul also have the second derivatives the
-    gradient penalty needs.
+    oneDNN's convolution kernels are slow for such shapes, a matrix product less so. Slices, reshapes
+    and MatMul also have the second derivatives the gradient penalty needs.
     """
     in_channels = int(x.shape[-1])
     fan_in = in_channels * kernel * kernel
@@ -40,18 +40,16 @@ def conv2d(x, out_channels, kernel, stride, pad, use_bias, name, as_matmul=False
             # TF's SAME pads exactly (k-1)/2 on each side here, as PyTorch does: no Pad op to run
             # and no Slice in the backward pass.
             y = tf.nn.conv2d(x, w, [1, 1, 1, 1], "SAME")
-            if use_bias:
-                y = tf.nn.bias_add(y, tf.get_variable("bias", [out_channels], initializer=_uniform(fan_in)))
-            return y
-        if pad:
-            x = tf.pad(x, [[0, 0], [pad, pad], [pad, pad], [0, 0]])
-        h, wd = x.shape[1].value, x.shape[2].value
-        out_h = None if h is None else (h - kernel) // stride + 1
-        out_w = None if wd is None else (wd - kernel) // stride + 1
-        if as_matmul and out_h and out_w and out_h * out_w <= MATMUL_MAX_POSITIONS:
-            y = _conv_as_matmul(x, w, kernel, stride, out_h, out_w)
         else:
-            y = tf.nn.conv2d(x, w, [1, stride, stride, 1], "VALID")
+            if pad:
+                x = tf.pad(x, [[0, 0], [pad, pad], [pad, pad], [0, 0]])
+            h, wd = x.shape[1].value, x.shape[2].value
+            out_h = None if h is None else (h - kernel) // stride + 1
+            out_w = None if wd is None else (wd - kernel) // stride + 1
+            if as_matmul and out_h and out_w and out_h * out_w <= MATMUL_MAX_POSITIONS:
+                y = _conv_as_matmul(x, w, kernel, stride, out_h, out_w)
+            else:
+                y = tf.nn.conv2d(x, w, [1, stride, stride, 1], "VALID")
         if use_bias:
             b = tf.get_variable("bias", [out_channels], initializer=_uniform(fan_in))
             y = tf.nn.bias_add(y, b)
