@@ -27,7 +27,7 @@ MATMUL_MAX_POSITIONS = 4
 def conv2d(x, out_channels, kernel, stride, pad, use_bias, name, as_matmul=False):
     """PyTorch's Conv2d(padding=pad) on NHWC.
 
-    as_matmul: when the output is small (the discriminator's last layers: 2x2 or 4x4 maps with 1024-2048
+    as_matmul: when the output is small (the discriminator's last layers: 2x2 or smaller maps with 1024-2048
     channels), build the im2col patches from slices and multiply once. Same sums, same weights, but
     oneDNN's convolution kernels are slow for such shapes, a matrix product less so. Slices, reshapes
     and MatMul also have the second derivatives the gradient penalty needs.
