@@ -10,7 +10,9 @@ import time
 
 from stargan_nb.config import Config
 from stargan_nb import data
-from stargan_nb.tfcompat import TF_VERSION, tf
+from stargan_nb.tfcompat import TF_VERSION
+
+from bench_train import pipeline_rate  # the same timing as `make bench` (bench/ is on sys.path as a script)
 
 
 def main():
@@ -26,22 +28,13 @@ def main():
         gen_s = time.perf_counter() - t0
         cfg = Config.preset("toy", image_root=os.path.join(root, "images"), metadata_path=meta,
                             image_size=a.image_size, d_repeat_num=4, batch_size=a.batch_size)
-        ds = data.load_dataset(cfg)
-        with tf.Graph().as_default():
-            batch = tf.data.make_one_shot_iterator(data.make_input(cfg, ds, "train")).get_next()
-            with tf.Session() as sess:
-                for _ in range(5):
-                    sess.run(batch)
-                t0 = time.perf_counter()
-                for _ in range(a.batches):
-                    sess.run(batch)
-                pipe_s = time.perf_counter() - t0
+        pipe_rate = pipeline_rate(cfg, data.load_dataset(cfg), a.batches)
     print(json.dumps({
         "bench": "data", "tensorflow": TF_VERSION, "cpus": os.cpu_count(),
         "toy_images": a.num_images, "toy_generate_s": round(gen_s, 2),
         "toy_images_per_s": round(a.num_images / gen_s, 1),
         "image_size": a.image_size, "batch_size": a.batch_size,
-        "pipeline_images_per_s": round(a.batches * a.batch_size / pipe_s, 1),
+        "pipeline_images_per_s": round(pipe_rate, 1),
     }))
 
 

@@ -51,8 +51,7 @@ def read_state(path, torch_python_path=None) -> dict:
     if not os.path.isfile(path):
         raise ConversionError("{}: no such weight file".format(path))
     if path.endswith(".npz"):
-        with np.load(path, allow_pickle=False) as z:
-            return {k: z[k] for k in z.files}
+        return _load_npz(path)
     exe = torch_python(torch_python_path)
     if exe is None:
         raise ConversionError(
@@ -67,17 +66,18 @@ def read_state(path, torch_python_path=None) -> dict:
         if out.returncode != 0:
             tail = (out.stderr.strip() or out.stdout.strip()).splitlines()[-3:]
             raise ConversionError("{}: could not be read with torch ({}): {}".format(path, exe, " | ".join(tail)))
-        with np.load(npz, allow_pickle=False) as z:
-            return {k: z[k] for k in z.files}
+        return _load_npz(npz)
 
 
-def _conv(w):
-    """PyTorch Conv2d weight (out, in, kh, kw) -> TensorFlow (kh, kw, in, out)."""
-    return np.transpose(w, (2, 3, 1, 0))
+def _load_npz(path):
+    with np.load(path, allow_pickle=False) as z:
+        return {k: z[k] for k in z.files}
 
 
-def _deconv(w):
-    """PyTorch ConvTranspose2d weight (in, out, kh, kw) -> tf.nn.conv2d_transpose (kh, kw, out, in)."""
+def _kernel(w):
+    """PyTorch kernel layout -> TensorFlow's, one transpose for both kinds of convolution:
+    Conv2d (out, in, kh, kw) -> tf.nn.conv2d (kh, kw, in, out), and
+    ConvTranspose2d (in, out, kh, kw) -> tf.nn.conv2d_transpose (kh, kw, out, in)."""
     return np.transpose(w, (2, 3, 1, 0))
 
 
@@ -113,21 +113,21 @@ def generator_variables(state, source="generator file"):
         put(tf_scope + "/gamma", index + ".weight")
         put(tf_scope + "/beta", index + ".bias")
 
-    put("conv_in/weight", "main.0.weight", _conv)
+    put("conv_in/weight", "main.0.weight", _kernel)
     norm("in_in", "main.1")
     for i, (conv, inorm) in enumerate(((3, 4), (6, 7))):
-        put("down%d/weight" % i, "main.%d.weight" % conv, _conv)
+        put("down%d/weight" % i, "main.%d.weight" % conv, _kernel)
         norm("in_down%d" % i, "main.%d" % inorm)
     for i, b in enumerate(blocks):
-        put("res%d/conv1/weight" % i, "main.%d.main.0.weight" % b, _conv)
+        put("res%d/conv1/weight" % i, "main.%d.main.0.weight" % b, _kernel)
         norm("res%d/in1" % i, "main.%d.main.1" % b)
-        put("res%d/conv2/weight" % i, "main.%d.main.3.weight" % b, _conv)
+        put("res%d/conv2/weight" % i, "main.%d.main.3.weight" % b, _kernel)
         norm("res%d/in2" % i, "main.%d.main.4" % b)
     j = 9 + repeat
     for i in range(2):
-        put("up%d/weight" % i, "main.%d.weight" % (j + 3 * i), _deconv)
+        put("up%d/weight" % i, "main.%d.weight" % (j + 3 * i), _kernel)
         norm("in_up%d" % i, "main.%d" % (j + 3 * i + 1))
-    put("conv_out/weight", "main.%d.weight" % (j + 6), _conv)
+    put("conv_out/weight", "main.%d.weight" % (j + 6), _kernel)
     _check_all_used(state, used, source)
     return out, {"g_conv_dim": conv_dim, "c_dim": c_dim, "g_repeat_num": repeat}
 
@@ -139,13 +139,13 @@ def discriminator_variables(state, source="discriminator file"):
         raise ConversionError("{}: expected convolutions at main.0, main.2, ... got {}".format(source, convs))
     out, used = {}, set()
     for i, idx in enumerate(convs):
-        for part, convert in (("weight", _conv), ("bias", None)):
+        for part, convert in (("weight", _kernel), ("bias", None)):
             key = "main.%d.%s" % (idx, part)
             value = _take(state, key, source)
             out["discriminator/conv%d/%s" % (i, part)] = convert(value) if convert else value
             used.add(key)
     src, cls = _take(state, "conv1.weight", source), _take(state, "conv2.weight", source)
-    out["discriminator/src/weight"], out["discriminator/cls/weight"] = _conv(src), _conv(cls)
+    out["discriminator/src/weight"], out["discriminator/cls/weight"] = _kernel(src), _kernel(cls)
     used.update(["conv1.weight", "conv2.weight"])
     _check_all_used(state, used, source)
     repeat = len(convs)
