@@ -54,3 +54,30 @@ def evaluate_toy_run(run_dir, n_images=200, checkpoint=None):
         return result
     finally:
         gen.close()
+
+
+def main(argv=None):
+    """Judge a toy run's checkpoints from the command line: one JSON line each, for comparing seeds."""
+    import argparse
+    import json
+    parser = argparse.ArgumentParser(description="Toy-oracle target/kept accuracy of a run's checkpoints.")
+    parser.add_argument("run_dir")
+    parser.add_argument("--checkpoints", type=int, nargs="*", default=None, metavar="STEP",
+                        help="steps to judge (default: the latest checkpoint)")
+    parser.add_argument("--n-images", type=int, default=500, help="test images to translate (default 500)")
+    args = parser.parse_args(argv)
+    if args.n_images < 1:
+        parser.error("--n-images must be at least 1, got {}".format(args.n_images))
+    from .runs import RunError
+    for step in args.checkpoints or [None]:
+        try:
+            result = evaluate_toy_run(args.run_dir, n_images=args.n_images, checkpoint=step)
+        except RunError as err:
+            parser.error(str(err))
+        print(json.dumps(result, sort_keys=True), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    import sys
+    sys.exit(main())

@@ -58,6 +58,12 @@ def co_occurrence(table: AttributeTable) -> np.ndarray:
     return joint / np.maximum(lab.sum(axis=0)[:, None], 1)
 
 
+def oracle_can_judge(config) -> bool:
+    """True when the config reads toy faces and only attributes the pixel oracle can read."""
+    from .toy import is_toy_dataset
+    return is_toy_dataset(resolve(config.metadata_path).parent) and set(config.selected_attrs) <= set(ORACLE_ATTRS)
+
+
 def ensure_toy_data(config, num_images=5000, seed=0, progress=True):
     """Generate the toy faces at the config's paths unless they are already there."""
     meta = resolve(config.metadata_path)

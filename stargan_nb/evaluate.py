@@ -46,10 +46,9 @@ def fid_protocols(features, images, labels, fakes, selected_attrs, progress=True
 
 def choose_judge(config, dataset, run_dir, judge="auto", judge_iterations=2000, progress=True):
     """The toy oracle for toy faces, else an attribute classifier trained on the training split."""
-    from .toy import ORACLE_ATTRS, is_toy_dataset, toy_oracle
+    from .toy import toy_oracle
     if judge == "auto":
-        judge = "oracle" if is_toy_dataset(os.path.dirname(str(data.resolve(config.metadata_path)))) \
-            and set(config.selected_attrs) <= set(ORACLE_ATTRS) else "classifier"
+        judge = "oracle" if data.oracle_can_judge(config) else "classifier"
     if judge == "oracle":
         return "toy oracle", (lambda x: toy_oracle(x, config.selected_attrs)), None
     if judge != "classifier":

@@ -71,6 +71,31 @@ def image_grid(rows, row_titles=None, col_titles=None, scale=1.6):
     return fig
 
 
+def regions_overlay(images, regions, titles=None, scale=2.6):
+    """Images with named boxes on them, to show where a pixel judge looks.
+
+    regions: {name: [(v0, v1, u0, u1), ...]} in fractions of the image's height (v) and width (u).
+    """
+    from matplotlib.patches import Rectangle
+    plt = _plt()
+    colours = dict(zip(regions, plt.rcParams["axes.prop_cycle"].by_key()["color"]))
+    fig, axes = plt.subplots(1, len(images), figsize=(scale * len(images), scale + 0.5), squeeze=False)
+    for j, (ax, img) in enumerate(zip(axes[0], images)):
+        img = to_uint8(img)
+        h, w = img.shape[:2]
+        ax.imshow(img, extent=(0, w, h, 0))
+        ax.axis("off")
+        for name, boxes in regions.items():
+            for k, (v0, v1, u0, u1) in enumerate(boxes):
+                ax.add_patch(Rectangle((u0 * w, v0 * h), (u1 - u0) * w, (v1 - v0) * h, fill=False, lw=1.5,
+                                       edgecolor=colours[name], label=name if k == 0 else None))
+        if titles:
+            ax.set_title(titles[j], fontsize=9)
+    axes[0][-1].legend(loc="upper left", bbox_to_anchor=(1.02, 1), fontsize=8, frameon=False)
+    fig.tight_layout()
+    return fig
+
+
 def save(fig, path):
     """PNG written whole or not at all (a temporary name, then a rename)."""
     import io

@@ -29,6 +29,18 @@ def test_eval_json_with_the_oracle_and_stand_in_fid(tiny_run, tmp_path):
     assert saved["fid"] == result["fid"]
 
 
+def test_accuracy_command_judges_each_checkpoint(tiny_run, capsys):
+    from stargan_nb import accuracy
+    assert accuracy.main([tiny_run, "--checkpoints", "4", "--n-images", "12"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    result = json.loads(lines[-1])
+    assert len(lines) == 1 and result["step"] == 4 and result["n_images"] == 12
+    assert set(result["target"]) == {"Black_Hair", "Blond_Hair", "Brown_Hair", "Male", "Young"}
+    assert result["min_target"] == min(result["target"].values())
+    with pytest.raises(SystemExit):
+        accuracy.main([tiny_run, "--n-images", "0"])
+
+
 def test_classifier_judge_is_trained_then_reused(tiny_run):
     result = evaluate_run(tiny_run, n_images=12, judge="classifier", judge_iterations=5, progress=False)
     assert result["judge"] == "attribute classifier" and result["fid"] is None
