@@ -314,10 +314,9 @@ BEARD_THRESHOLD = 0.15  # women <= 0.05, men >= 0.34 on fresh images (3,000 at 3
 
 def oracle_features(images) -> dict:
     x = _to_unit_rgb(images)
-    hair = _region_mean(x, HAIR_REGION)
-    forehead = _region_mean(x, FOREHEAD_REGION)
-    cheek = np.mean([_region_mean(x, r) for r in CHEEK_REGIONS], axis=0)
-    beard = np.mean([_region_mean(x, r) for r in BEARD_REGIONS], axis=0)
+    # ORACLE_REGIONS is also what notebook 01 draws, so the picture cannot drift from the reading.
+    mean = {name: np.mean([_region_mean(x, r) for r in boxes], axis=0) for name, boxes in ORACLE_REGIONS.items()}
+    hair, forehead, cheek, beard = mean["hair"], mean["forehead"], mean["cheeks"], mean["beard"]
     def lum(c):
         return c.mean(axis=1) + 1.0
 

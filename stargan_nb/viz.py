@@ -51,6 +51,11 @@ def heatmap(matrix, labels, title, fmt="{:.2f}"):
     return fig
 
 
+def label_titles(names, labels):
+    """One title per image: the attributes it has (0/1 label rows), or "(none)"."""
+    return [", ".join(a for a, v in zip(names, row) if v) or "(none)" for row in labels]
+
+
 def image_grid(rows, row_titles=None, col_titles=None, scale=1.6):
     """rows: list of lists of images (uint8 or [-1, 1] floats, any sizes)."""
     plt = _plt()
