@@ -46,7 +46,7 @@ $(STAMP): pyproject.toml requirements/py37.txt scripts/find-python37
 	@echo "$(VENV) is ready: $$($(PY) -c 'import tensorflow as tf, sys; print("Python", sys.version.split()[0], "TensorFlow", tf.__version__)' 2>/dev/null)"
 
 demo: setup
-	$(PY) -m stargan_nb.demo --out outputs/demo
+	$(PY) -m stargan_nb demo --out outputs/demo
 
 $(TF2_STAMP): pyproject.toml requirements/py311-tf2.txt
 	@py="$$(bash scripts/find-python311)" || exit 1; \

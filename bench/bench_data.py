@@ -10,7 +10,7 @@ import time
 
 from stargan_nb.config import Config
 from stargan_nb import data
-from stargan_nb.tfcompat import TF_VERSION
+from stargan_nb.runtime.tfcompat import TF_VERSION
 
 from bench_train import pipeline_rate  # the same timing as `make bench` (bench/ is on sys.path as a script)
 

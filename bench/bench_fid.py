@@ -16,9 +16,9 @@ import time
 
 import numpy as np
 
-from stargan_nb import device as devices
-from stargan_nb.fid import InceptionFeatures, frechet_distance, statistics
-from stargan_nb.tfcompat import tf
+from stargan_nb.runtime import device as devices
+from stargan_nb.evaluation.fid import InceptionFeatures, frechet_distance, statistics
+from stargan_nb.runtime.tfcompat import tf
 
 
 def write_stand_in_inception(path):

@@ -1,6 +1,6 @@
 """Time real training iterations of the workbook on the CPU; print one JSON line.
 
-The graph, the optimizers and the input pipeline are the ones `stargan_nb.train` uses, reading
+The graph, the optimizers and the input pipeline are the ones `stargan_nb.training.loop` uses, reading
 toy faces (CelebA's file format, 178x218 JPEGs) from disk. Warm-up iterations are excluded, and
 the timed iterations are a whole number of D:G cycles (d_train_repeat), as in the reference's
 bench_peer.py, so both count one G update per d_train_repeat iterations.
@@ -14,10 +14,10 @@ import tempfile
 import time
 
 from stargan_nb import data
-from stargan_nb import device as devices
+from stargan_nb.runtime import device as devices
 from stargan_nb.config import Config
-from stargan_nb.tfcompat import tf
-from stargan_nb.training_graph import build_training_graph, run_iteration
+from stargan_nb.runtime.tfcompat import tf
+from stargan_nb.model.training_graph import build_training_graph, run_iteration
 
 
 def pipeline_rate(config, dataset, batches=60):

@@ -11,9 +11,9 @@ import time
 import numpy as np
 
 from stargan_nb.config import Config
-from stargan_nb.inference import Generator
-from stargan_nb.sliders import png_bytes
-from stargan_nb.tfcompat import TF_VERSION
+from stargan_nb.deploy.inference import Generator
+from stargan_nb.viz import png_bytes
+from stargan_nb.runtime.tfcompat import TF_VERSION
 
 
 def main():

@@ -4,10 +4,9 @@ Each notebook runs through papermill exactly as a person would run it in Jupyter
 the executed copies (with their plots) are the demo's output.
 """
 import argparse
-import sys
 import time
 
-from .paths import workbook_root
+from .runtime.paths import workbook_root
 
 # The notebooks of the main job, in order; each entry is (notebook, parameters).
 DEMO_RUN = "outputs/demo/toy_run"
@@ -34,10 +33,10 @@ def run_notebook(name, out_dir, parameters, cwd=None):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m stargan_nb demo", description=__doc__)
     parser.add_argument("--out", default="outputs/demo", help="folder for the executed notebooks")
     args = parser.parse_args(argv)
-    from .paths import resolve
+    from .runtime.paths import resolve
     out_dir = resolve(args.out)
     out_dir.mkdir(parents=True, exist_ok=True)
     start = time.time()
@@ -46,7 +45,8 @@ def main(argv=None):
         print("running {} ...".format(name), flush=True)
         dst = run_notebook(name, out_dir, params)
         print("  done in {:.0f} s -> {}".format(time.time() - t0, dst), flush=True)
-    accuracy = resolve(DEMO_RUN) / "toy_accuracy.json"
+    from . import runs
+    accuracy = resolve(runs.run_path(DEMO_RUN, runs.TOY_ACCURACY))
     if accuracy.exists():
         import json
         acc = json.loads(accuracy.read_text())
@@ -56,7 +56,3 @@ def main(argv=None):
           " or view them with: jupyter nbconvert --to html {}/*.ipynb".format(
               time.time() - start, out_dir, out_dir))
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,10 +1,17 @@
 """A run directory: where training keeps everything, so that any notebook can pick a run up.
 
-    run_dir/config.json         the Config the run was trained with
-    run_dir/checkpoints/        model-<step>.* (TensorFlow checkpoints; the last few are kept)
-    run_dir/samples/            step_<step>.png: fixed test images x every create_labels target
-    run_dir/metrics.jsonl       one JSON line per summary step: losses, learning rate, time
-    run_dir/logs/               TensorBoard event files
+This module is the only place that knows the names inside a run directory; everything else asks it.
+
+    run_dir/config.json           the Config the run was trained with (every later notebook reads it)
+    run_dir/checkpoints/          model-<step>.* (TensorFlow checkpoints; the last few are kept)
+    run_dir/samples/              step_<step>.png: fixed test images x every create_labels target
+    run_dir/metrics.jsonl         one JSON line per summary step: losses, learning rate, time
+    run_dir/logs/                 TensorBoard event files
+    run_dir/toy_accuracy.json     03's oracle verdict (toy data)
+    run_dir/eval.json             06's evaluation; run_dir/judge/ its attribute classifier (real data)
+    run_dir/translation_grid.png  05's reference grid
+    run_dir/stargan_model.pb      07's frozen generator (+ stargan_model.json beside it)
+    run_dir/converted_from.json   written instead of training when the weights came from the reference
 """
 import json
 import os
@@ -12,8 +19,22 @@ import re
 import uuid
 
 from .config import Config, ConfigError
-from .paths import resolve
-from .tfcompat import tf
+from .runtime.paths import resolve
+from .runtime.tfcompat import tf
+
+CONFIG = "config.json"
+CHECKPOINTS = "checkpoints"
+CHECKPOINT_PREFIX = "model"           # TensorFlow's Saver appends -<step>
+SAMPLES = "samples"
+SAMPLE_PREFIX, SAMPLE_SUFFIX = "step_", ".png"
+METRICS = "metrics.jsonl"
+LOGS = "logs"
+TOY_ACCURACY = "toy_accuracy.json"
+EVAL = "eval.json"
+JUDGE = "judge"
+TRANSLATION_GRID = "translation_grid.png"
+FROZEN_PB = "stargan_model.pb"
+CONVERTED_FROM = "converted_from.json"
 
 ARCHITECTURE_FIELDS = ("image_size", "g_conv_dim", "d_conv_dim", "g_repeat_num", "d_repeat_num",
                        "c_dim", "selected_attrs")
@@ -51,8 +72,12 @@ def check_compatible(saved: Config, requested: Config, where):
             "architecture, or the saved values to resume it".format(where, "; ".join(diffs)))
 
 
+def config_path(run_dir):
+    return run_path(run_dir, CONFIG)
+
+
 def load_run_config(run_dir) -> Config:
-    path = run_path(run_dir, "config.json")
+    path = config_path(run_dir)
     if not os.path.exists(path):
         raise RunError("{} has no config.json: it is not a training run directory (train one with "
                        "03_train.ipynb or stargan_nb.train.train)".format(resolve(run_dir)))
@@ -60,15 +85,25 @@ def load_run_config(run_dir) -> Config:
 
 
 def checkpoint_dir(run_dir):
-    return run_path(run_dir, "checkpoints")
+    return run_path(run_dir, CHECKPOINTS)
+
+
+def checkpoint_prefix(run_dir):
+    """What tf.train.Saver.save is given; it writes <prefix>-<step>.index and .data-*."""
+    return os.path.join(checkpoint_dir(run_dir), CHECKPOINT_PREFIX)
 
 
 def latest_checkpoint(run_dir):
     return tf.train.latest_checkpoint(checkpoint_dir(run_dir))
 
 
+def run_dir_of_checkpoint(prefix):
+    """run_dir for run_dir/checkpoints/model-<step>."""
+    return os.path.dirname(os.path.dirname(os.path.abspath(str(prefix))))
+
+
 def checkpoint_step(prefix):
-    m = re.search(r"model-(\d+)$", prefix or "")
+    m = re.search(re.escape(CHECKPOINT_PREFIX) + r"-(\d+)$", prefix or "")
     return int(m.group(1)) if m else None
 
 
@@ -80,7 +115,7 @@ def find_checkpoint(run_dir, checkpoint=None):
             raise RunError("{} has no checkpoint yet; train first (03_train.ipynb)".format(checkpoint_dir(run_dir)))
         return prefix
     if isinstance(checkpoint, int) or str(checkpoint).isdigit():
-        prefix = os.path.join(checkpoint_dir(run_dir), "model-{}".format(int(checkpoint)))
+        prefix = "{}-{}".format(checkpoint_prefix(run_dir), int(checkpoint))
     else:
         prefix = str(resolve(checkpoint))
     if not os.path.exists(prefix + ".index"):
@@ -92,7 +127,7 @@ def find_checkpoint(run_dir, checkpoint=None):
 
 def write_json(run_dir, name, payload):
     """A JSON result file in the run directory, written whole or not at all."""
-    from .atomic import write_text_atomic
+    from .runtime.atomic import write_text_atomic
     path = run_path(run_dir, name)
     write_text_atomic(path, json.dumps(payload, indent=2, sort_keys=True) + "\n")
     return path
@@ -115,7 +150,11 @@ def remove_partial_checkpoints(run_dir):
 
 # ----------------------------------------------------------------------------- metrics
 def metrics_path(run_dir):
-    return run_path(run_dir, "metrics.jsonl")
+    return run_path(run_dir, METRICS)
+
+
+def logs_dir(run_dir):
+    return run_path(run_dir, LOGS)
 
 
 def append_metrics(run_dir, row: dict):
@@ -141,14 +180,40 @@ def read_metrics(run_dir):
 
 def truncate_metrics(run_dir, step):
     """On resume, drop rows of iterations after the checkpoint: they are about to be trained again."""
-    from .atomic import write_text_atomic
+    from .runtime.atomic import write_text_atomic
     rows = [r for r in read_metrics(run_dir) if r["step"] <= step]
     if os.path.exists(metrics_path(run_dir)):
         write_text_atomic(metrics_path(run_dir), "".join(json.dumps(r) + "\n" for r in rows))
 
 
+# ----------------------------------------------------------------------------- samples
+def sample_path(run_dir, step):
+    return run_path(run_dir, SAMPLES, "{}{:06d}{}".format(SAMPLE_PREFIX, step, SAMPLE_SUFFIX))
+
+
+def sample_step(path):
+    """The iteration of a sample grid's file, or None for any other file."""
+    name = os.path.basename(str(path))
+    digits = name[len(SAMPLE_PREFIX):-len(SAMPLE_SUFFIX)]
+    if name.startswith(SAMPLE_PREFIX) and name.endswith(SAMPLE_SUFFIX) and digits.isdigit():
+        return int(digits)
+    return None
+
+
 def sample_paths(run_dir):
-    folder = run_path(run_dir, "samples")
+    """The run's sample grids in step order."""
+    folder = run_path(run_dir, SAMPLES)
     if not os.path.isdir(folder):
         return []
-    return sorted(os.path.join(folder, f) for f in os.listdir(folder) if re.match(r"step_\d+\.png$", f))
+    found = [os.path.join(folder, f) for f in os.listdir(folder) if sample_step(f) is not None]
+    return sorted(found, key=sample_step)
+
+
+def spread_samples(run_dir, n):
+    """Up to n sample grids spread evenly over the run, first and last included: [(step, path), ...]."""
+    paths = sample_paths(run_dir)
+    if not paths or n < 1:
+        return []
+    m = min(n, len(paths))
+    picks = sorted({int(round(k * (len(paths) - 1) / max(m - 1, 1))) for k in range(m)})
+    return [(sample_step(paths[i]), paths[i]) for i in picks]

@@ -15,6 +15,64 @@ def to_uint8(images):
     return (np.clip((x + 1) / 2, 0, 1) * 255).round().astype(np.uint8)
 
 
+def png_bytes(image, size=None):
+    """One image (uint8, or [-1, 1] floats) as PNG bytes; `size` scales it to size x size, nearest neighbour."""
+    import io
+    from PIL import Image
+    pil = Image.fromarray(to_uint8(image))
+    if size is not None:
+        pil = pil.resize((size, size), Image.NEAREST)
+    buf = io.BytesIO()
+    pil.save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def format_table(headers, rows, formats=None):
+    """Rows as aligned text columns: the first column left-aligned, the others right-aligned.
+
+    formats: one format string per column for the cells ("{:.3f}"); str() by default.
+    """
+    formats = formats or ["{}"] * len(headers)
+    cells = [[f.format(v) for f, v in zip(formats, row)] for row in rows]
+    widths = [max([len(str(h))] + [len(r[k]) for r in cells]) for k, h in enumerate(headers)]
+
+    def line(values):
+        return " ".join(str(v).ljust(w) if k == 0 else str(v).rjust(w) for k, (v, w) in enumerate(zip(values, widths)))
+    return "\n".join([line(headers)] + [line(r) for r in cells])
+
+
+def transfer_table(transfer):
+    """The target / kept table of a transfer_accuracy result, with its summary line."""
+    attrs = list(transfer["target"])
+    table = format_table(["attribute", "target", "kept"],
+                         [(a, transfer["target"][a], transfer["kept"][a]) for a in attrs], ["{}", "{:.3f}", "{:.3f}"])
+    summary = "mean target {:.3f}, min target {:.3f}, mean kept {:.3f} on {} test images".format(
+        transfer["mean_target"], transfer["min_target"], transfer["mean_kept"], transfer["n_images"])
+    if transfer.get("step") is not None:
+        summary += " at iteration {}".format(transfer["step"])
+    return table + "\n" + summary
+
+
+def plot_transfer(transfer, judge_name):
+    """Target and kept accuracy per attribute as bars, with the 0.9 the demo aims for."""
+    plt = _plt()
+    attrs = list(transfer["target"])
+    pos = np.arange(len(attrs))
+    fig, ax = plt.subplots(figsize=(8, 3.4))
+    ax.bar(pos - 0.2, [transfer["target"][a] for a in attrs], 0.4, label="target")
+    ax.bar(pos + 0.2, [transfer["kept"][a] for a in attrs], 0.4, label="kept")
+    ax.set_xticks(pos)
+    ax.set_xticklabels(attrs)
+    ax.set_ylim(0, 1.05)
+    ax.set_ylabel("fraction judged right")
+    ax.axhline(0.9, color="grey", ls=":", lw=0.8)
+    ax.text(len(attrs) - 0.5, 0.9, " 0.9", va="center", ha="left", color="grey", fontsize=8)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.04, 1), frameon=False)
+    ax.set_title("attribute transfer, judged by the " + judge_name)
+    fig.tight_layout()
+    return fig
+
+
 def bar_frequencies(freqs: dict, highlight=(), title="Attribute frequencies"):
     plt = _plt()
     names = list(freqs)
@@ -104,7 +162,7 @@ def regions_overlay(images, regions, titles=None, scale=2.6):
 def save(fig, path):
     """PNG written whole or not at all (a temporary name, then a rename)."""
     import io
-    from .atomic import write_bytes_atomic
+    from .runtime.atomic import write_bytes_atomic
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=100, bbox_inches="tight")
     write_bytes_atomic(path, buf.getvalue())
@@ -113,10 +171,9 @@ def save(fig, path):
 
 def translation_grid(x, fakes, selected_attrs, scale=1.4):
     """The reference's grid: one row per input, [input, G(x, c_1), ..., G(x, c_k)]."""
-    from .config import HAIR_COLOURS
+    from .model.labels import target_title
     rows = [[x[i]] + [f[i] for f in fakes] for i in range(len(x))]
-    titles = ["to " + a if a in HAIR_COLOURS else a + " flipped" for a in selected_attrs]
-    return image_grid(rows, col_titles=["input"] + titles, scale=scale)
+    return image_grid(rows, col_titles=["input"] + [target_title(a) for a in selected_attrs], scale=scale)
 
 
 def plot_losses(rows, smooth=1):
@@ -144,7 +201,7 @@ def plot_losses(rows, smooth=1):
 
 def plot_learning_rate(config, rows=()):
     """The planned schedule over the whole run, with the rates the run actually logged."""
-    from .schedule import learning_rate_at
+    from .model.schedule import learning_rate_at
     plt = _plt()
     steps = np.linspace(0, config.training_iterations - 1, 500)
     fig, ax = plt.subplots(figsize=(7, 3))

@@ -4,7 +4,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import pytest  # noqa: E402
 
-from stargan_nb.toy import make_toy_celeba  # noqa: E402
+from stargan_nb.data.toy_faces import make_toy_celeba  # noqa: E402
 
 
 @pytest.fixture(scope="session")

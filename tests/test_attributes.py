@@ -3,7 +3,7 @@ import random
 import numpy as np
 import pytest
 
-from stargan_nb.attributes import DataFormatError, read_attribute_file, read_attributes, split
+from stargan_nb.data.attributes import DataFormatError, read_attribute_file, read_attributes, split
 
 NAMES = ["Bald", "Black_Hair", "Blond_Hair", "Male", "Young"]
 

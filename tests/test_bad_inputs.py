@@ -10,8 +10,8 @@ import pytest
 from PIL import Image
 
 from stargan_nb import data, runs
-from stargan_nb.attributes import DataFormatError
-from stargan_nb.train import train
+from stargan_nb.data.attributes import DataFormatError
+from stargan_nb.training.loop import train
 from tiny import tiny_config
 
 

@@ -4,9 +4,10 @@ import os
 import numpy as np
 import pytest
 
-from stargan_nb import convert as conv
+from stargan_nb.config import DEFAULT_ATTRS
+from stargan_nb.deploy import convert as conv
 from stargan_nb.runs import RunError
-from stargan_nb.tfcompat import tf
+from stargan_nb.runtime.tfcompat import tf
 
 
 def reference_like_state(conv_dim=4, c_dim=2, repeat=1, rng=np.random.RandomState(0)):
@@ -77,7 +78,7 @@ def test_attribute_names_are_required_unless_c_dim_is_the_references_five(tmp_pa
         conv.convert(path, str(tmp_path / "run"))
     five = save_npz(tmp_path / "g5.npz", reference_like_state(c_dim=5))
     summary = conv.convert(five, str(tmp_path / "run5"), image_size=16)
-    assert summary["selected_attrs"] == conv.REFERENCE_ATTRS
+    assert summary["selected_attrs"] == list(DEFAULT_ATTRS)
 
 
 def test_an_existing_run_is_never_overwritten(tmp_path):
@@ -116,7 +117,7 @@ def test_architecture_cannot_be_overridden_but_other_fields_can(tmp_path):
 
 def test_training_on_a_converted_run_is_refused_with_the_reason(tmp_path, toy_root):
     from stargan_nb.config import Config
-    from stargan_nb.train import train
+    from stargan_nb.training.loop import train
     run = tmp_path / "run"
     conv.convert(save_npz(tmp_path / "g.npz", reference_like_state()), str(run), selected_attrs=["Male", "Young"],
                  image_size=16, image_root=str(toy_root / "images"),

@@ -12,10 +12,10 @@ import numpy as np
 import pytest
 
 from stargan_nb.config import Config
-from stargan_nb.freeze import load_frozen
-from stargan_nb.inference import Generator
-from stargan_nb.tfcompat import IS_TF2, TF_VERSION
-from stargan_nb.train import train
+from stargan_nb.deploy.freeze import load_frozen
+from stargan_nb.deploy.inference import Generator
+from stargan_nb.runtime.tfcompat import IS_TF2, TF_VERSION
+from stargan_nb.training.loop import train
 
 ROOT = Path(__file__).resolve().parent.parent
 OTHER = ROOT / (".venv" if IS_TF2 else ".venv-tf2") / "bin" / "python"

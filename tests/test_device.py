@@ -10,9 +10,9 @@ import textwrap
 import pytest
 from tensorflow.core.protobuf.rewriter_config_pb2 import RewriterConfig
 
-from stargan_nb import device
+from stargan_nb.runtime import device
 from stargan_nb.config import PRECISION_MODES
-from stargan_nb.tfcompat import tf
+from stargan_nb.runtime.tfcompat import tf
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from stargan_nb import runs
-from stargan_nb.evaluate import evaluate_run
+from stargan_nb.evaluation.evaluate import evaluate_run
 from test_fid import build_stand_in_inception
 from tiny import train_tiny
 
@@ -30,7 +30,7 @@ def test_eval_json_with_the_oracle_and_stand_in_fid(tiny_run, tmp_path):
 
 
 def test_accuracy_command_judges_each_checkpoint(tiny_run, capsys):
-    from stargan_nb import accuracy
+    from stargan_nb.evaluation import accuracy
     assert accuracy.main([tiny_run, "--checkpoints", "4", "--n-images", "12"]) == 0
     lines = capsys.readouterr().out.splitlines()
     result = json.loads(lines[-1])

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 from scipy import linalg
 
-from stargan_nb import fid
-from stargan_nb.tfcompat import tf
+from stargan_nb.evaluation import fid
+from stargan_nb.runtime.tfcompat import tf
 
 
 def test_identical_gaussians_have_zero_distance():

@@ -6,9 +6,10 @@ import sys
 import numpy as np
 import pytest
 
-from stargan_nb import freeze, runs
-from stargan_nb.inference import Generator
-from stargan_nb.tfcompat import tf
+from stargan_nb import runs
+from stargan_nb.deploy import freeze
+from stargan_nb.deploy.inference import Generator
+from stargan_nb.runtime.tfcompat import tf
 from tiny import train_tiny
 
 
@@ -91,7 +92,7 @@ def test_clear_errors_for_missing_or_mismatched_inputs(tiny_run, tmp_path):
 
 def test_command_line_like_the_model_cards(tiny_run, tmp_path):
     pb = tmp_path / "stargan_model.pb"
-    out = subprocess.run([sys.executable, "-m", "stargan_nb.freeze", "--input_checkpoint",
+    out = subprocess.run([sys.executable, "-m", "stargan_nb", "freeze", "--input_checkpoint",
                           os.path.join(tiny_run, "checkpoints", "model-10"), "--out_pb_path", str(pb)],
                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True)
     assert out.returncode == 0, out.stdout

@@ -16,8 +16,8 @@ import numpy as np
 
 from stargan_nb import runs
 from stargan_nb.config import Config
-from stargan_nb.schedule import learning_rate_at
-from stargan_nb.tfcompat import tf
+from stargan_nb.model.schedule import learning_rate_at
+from stargan_nb.runtime.tfcompat import tf
 
 SETTINGS = dict(image_size=16, g_conv_dim=64, g_repeat_num=6, d_conv_dim=8, d_repeat_num=2, batch_size=4, n_test=8,
                 training_iterations=80, num_step_decay=40, lr_update_step=5, checkpoint_steps=5, summary_steps=1,
@@ -25,7 +25,7 @@ SETTINGS = dict(image_size=16, g_conv_dim=64, g_repeat_num=6, d_conv_dim=8, d_re
 
 
 def start(run, toy_root):
-    args = [sys.executable, "-m", "stargan_nb.train", "--preset", "toy", "--run-dir", str(run), "--no-progress",
+    args = [sys.executable, "-m", "stargan_nb", "train", "--preset", "toy", "--run-dir", str(run), "--no-progress",
             "--set", "image_root={}".format(toy_root / "images"),
             "--set", "metadata_path={}".format(toy_root / "list_attr_celeba.txt")]
     for k, v in SETTINGS.items():

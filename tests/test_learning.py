@@ -3,10 +3,11 @@
 About a minute on a 2-core CPU. The full-length figures (make demo) are in the README.
 """
 from stargan_nb import data
-from stargan_nb.accuracy import toy_transfer_accuracy
+from stargan_nb.data.toy_oracle import toy_oracle
+from stargan_nb.evaluation.accuracy import transfer_accuracy
 from stargan_nb.config import Config
-from stargan_nb.inference import Generator
-from stargan_nb.train import train
+from stargan_nb.deploy.inference import Generator
+from stargan_nb.training.loop import train
 
 HAIR = ["Black_Hair", "Blond_Hair", "Brown_Hair"]
 
@@ -21,11 +22,14 @@ def test_short_toy_training_learns_hair_colour(tmp_path):
     dataset = data.load_dataset(config)
     _, images, labels = data.preview(config, dataset, n=200)
 
+    def judge(x):
+        return toy_oracle(x, config.selected_attrs)
+
     untrained = Generator.untrained(config, seed=3)
-    before = toy_transfer_accuracy(untrained, images, labels, config.selected_attrs)
+    before = transfer_accuracy(judge, untrained, images, labels, config.selected_attrs)
     untrained.close()
     trained = Generator(str(tmp_path / "run"))
-    after = toy_transfer_accuracy(trained, images, labels, config.selected_attrs)
+    after = transfer_accuracy(judge, trained, images, labels, config.selected_attrs)
     trained.close()
 
     hair_before = sum(before["target"][a] for a in HAIR) / 3

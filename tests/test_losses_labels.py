@@ -1,10 +1,10 @@
 import numpy as np
 
 from stargan_nb.config import Config
-from stargan_nb.labels import create_labels, permuted_targets
-from stargan_nb.losses import classification_loss, generator_losses, gradient_penalty
-from stargan_nb.networks import generator
-from stargan_nb.tfcompat import tf
+from stargan_nb.model.labels import create_labels, permuted_targets
+from stargan_nb.model.losses import classification_loss, generator_losses, gradient_penalty
+from stargan_nb.model.networks import generator
+from stargan_nb.runtime.tfcompat import tf
 
 ATTRS = ["Black_Hair", "Blond_Hair", "Brown_Hair", "Male", "Young"]
 

@@ -2,9 +2,9 @@ import numpy as np
 import pytest
 
 from stargan_nb.config import Config
-from stargan_nb.networks import count_parameters, discriminator, generator
-from stargan_nb.ops import deconv4x4_s2, instance_norm
-from stargan_nb.tfcompat import tf
+from stargan_nb.model.networks import count_parameters, discriminator, generator
+from stargan_nb.model.ops import deconv4x4_s2, instance_norm
+from stargan_nb.runtime.tfcompat import tf
 
 
 def test_parameter_counts_are_the_references():
@@ -67,7 +67,7 @@ def test_instance_norm_uses_each_images_own_statistics():
 def test_small_convolutions_as_matrix_products_match_conv2d_to_second_order():
     """The discriminator's last layers run as patches x weights; values and the gradient penalty's
     second derivatives must be those of the convolution."""
-    from stargan_nb import ops
+    from stargan_nb.model import ops
     rng = np.random.RandomState(0)
     for size, cin, cout, k, stride, pad in [(4, 8, 6, 4, 2, 1), (2, 8, 1, 3, 1, 1), (2, 8, 5, 2, 1, 0), (1, 4, 2, 3, 1, 1)]:
         x = rng.randn(3, size, size, cin).astype(np.float32)

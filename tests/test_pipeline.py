@@ -3,9 +3,9 @@ import pytest
 from PIL import Image
 
 from stargan_nb import data
-from stargan_nb.attributes import DataFormatError
-from stargan_nb.pipeline import check_images_exist, make_dataset
-from stargan_nb.tfcompat import tf
+from stargan_nb.data.attributes import DataFormatError
+from stargan_nb.data.pipeline import check_images_exist, make_dataset
+from stargan_nb.runtime.tfcompat import tf
 
 
 def run_batches(ds, n):

@@ -10,12 +10,12 @@ import subprocess
 import numpy as np
 import pytest
 
-from stargan_nb import convert as conv
-from stargan_nb.inference import Generator
-from stargan_nb.losses import discriminator_losses, generator_losses
-from stargan_nb.networks import discriminator, generator
+from stargan_nb.deploy import convert as conv
+from stargan_nb.deploy.inference import Generator
+from stargan_nb.model.losses import discriminator_losses, generator_losses
+from stargan_nb.model.networks import discriminator, generator
 from stargan_nb.runs import load_run_config
-from stargan_nb.tfcompat import tf
+from stargan_nb.runtime.tfcompat import tf
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ATTRS = ["Black_Hair", "Male", "Young"]

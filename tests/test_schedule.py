@@ -1,8 +1,8 @@
 import numpy as np
 
 from stargan_nb.config import Config
-from stargan_nb.schedule import learning_rate_at, learning_rate_tensor
-from stargan_nb.tfcompat import tf
+from stargan_nb.model.schedule import learning_rate_at, learning_rate_tensor
+from stargan_nb.runtime.tfcompat import tf
 
 
 def test_paper_schedule_constant_then_linear_to_zero():

@@ -4,7 +4,9 @@ from PIL import Image
 
 from stargan_nb import data
 from stargan_nb.config import Config
-from stargan_nb.toy import CELEBA_ATTRS, ORACLE_ATTRS, make_toy_celeba, toy_oracle
+from stargan_nb.data.attributes import read_attribute_file
+from stargan_nb.data.toy_faces import CELEBA_ATTRS, make_toy_celeba
+from stargan_nb.data.toy_oracle import ORACLE_ATTRS, toy_oracle
 
 
 def test_files_are_in_celebas_exact_format(toy_root):
@@ -26,7 +28,7 @@ def test_same_seed_same_dataset_any_worker_count(tmp_path):
 
 
 def test_drawn_attributes_are_consistent_and_celeba_like(toy_root):
-    table = data.read_attribute_file(toy_root / "list_attr_celeba.txt")
+    table = read_attribute_file(toy_root / "list_attr_celeba.txt")
     col = {n: table.all_labels[:, i].astype(bool) for i, n in enumerate(table.all_names)}
     hair = col["Black_Hair"].astype(int) + col["Blond_Hair"] + col["Brown_Hair"] + col["Gray_Hair"]
     assert (hair == 1).all()                          # exactly one drawn hair colour
@@ -77,7 +79,7 @@ def test_oracle_refuses_attributes_it_cannot_read():
 
 
 def test_existing_datasets_are_never_overwritten(tmp_path):
-    from stargan_nb.toy import ensure_toy_celeba
+    from stargan_nb.data.toy_faces import ensure_toy_celeba
     meta = make_toy_celeba(tmp_path / "toy", 12, seed=1, progress=False)
     before = open(meta).read()
     assert ensure_toy_celeba(tmp_path / "toy", num_images=5000) == meta  # kept, not regenerated

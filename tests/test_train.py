@@ -9,9 +9,9 @@ import pytest
 
 from stargan_nb import runs
 from stargan_nb.config import ConfigError
-from stargan_nb.schedule import learning_rate_at
-from stargan_nb.tfcompat import tf
-from stargan_nb.train import TrainingDivergedError, train
+from stargan_nb.model.schedule import learning_rate_at
+from stargan_nb.runtime.tfcompat import tf
+from stargan_nb.training.loop import TrainingDivergedError, train
 
 
 @pytest.fixture
@@ -96,7 +96,7 @@ def test_unwritable_run_dir_is_reported(tiny, tmp_path):
 
 def test_sigint_finishes_the_iteration_and_writes_a_checkpoint(tiny, tmp_path):
     run = tmp_path / "run"
-    args = [sys.executable, "-m", "stargan_nb.train", "--preset", "toy", "--run-dir", str(run), "--no-progress"]
+    args = [sys.executable, "-m", "stargan_nb", "train", "--preset", "toy", "--run-dir", str(run), "--no-progress"]
     for key in ["image_root", "metadata_path"]:
         args += ["--set", "{}={}".format(key, getattr(tiny, key))]
     for key, value in dict(image_size=16, g_conv_dim=8, d_conv_dim=8, g_repeat_num=1, d_repeat_num=2,

@@ -2,10 +2,10 @@
 import numpy as np
 
 from stargan_nb.config import Config
-from stargan_nb.losses import generator_losses
-from stargan_nb.networks import D_SCOPE, G_SCOPE, generator, variables
-from stargan_nb.tfcompat import tf
-from stargan_nb.training_graph import build_training_graph, run_iteration
+from stargan_nb.model.losses import generator_losses
+from stargan_nb.model.networks import D_SCOPE, G_SCOPE, generator, variables
+from stargan_nb.runtime.tfcompat import tf
+from stargan_nb.model.training_graph import build_training_graph, run_iteration
 
 CFG = Config(image_size=16, g_conv_dim=4, d_conv_dim=4, g_repeat_num=1, d_repeat_num=2, c_dim=3,
              selected_attrs=["Black_Hair", "Male", "Young"], batch_size=2, d_train_repeat=1,

@@ -2,10 +2,12 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from stargan_nb import translate
-from stargan_nb.pipeline import make_dataset
-from stargan_nb.sliders import slider_app
-from stargan_nb.tfcompat import tf
+from stargan_nb.deploy import translate
+from stargan_nb.deploy.inference import Generator
+from stargan_nb.data.pipeline import make_dataset
+from stargan_nb.deploy.sliders import SliderApp
+from stargan_nb.model import labels
+from stargan_nb.runtime.tfcompat import tf
 from tiny import train_tiny
 
 ATTRS = ["Black_Hair", "Blond_Hair", "Brown_Hair", "Male", "Young"]
@@ -15,31 +17,31 @@ ATTRS = ["Black_Hair", "Blond_Hair", "Brown_Hair", "Male", "Young"]
 def gen(toy_root, tmp_path_factory):
     run = train_tiny(toy_root, tmp_path_factory.mktemp("translate") / "run", training_iterations=3,
                      checkpoint_steps=3, save_steps=3)
-    g = translate.load_generator(run)
+    g = Generator(run)
     yield g
     g.close()
 
 
 def test_targets_by_name():
     c = np.array([[1, 0, 0, 1, 1]], np.float32)
-    assert translate.target_labels("Blond_Hair+Male", c, ATTRS).tolist() == [[0, 1, 0, 1, 1]]
-    assert translate.target_labels("-Young", c, ATTRS).tolist() == [[1, 0, 0, 1, 0]]
-    assert translate.target_labels("Brown_Hair + -Male", c, ATTRS).tolist() == [[0, 0, 1, 0, 1]]
-    assert translate.target_labels("Blond_Hair", c, ATTRS, hair_exclusive=False).tolist() == [[1, 1, 0, 1, 1]]
+    assert labels.target_labels("Blond_Hair+Male", c, ATTRS).tolist() == [[0, 1, 0, 1, 1]]
+    assert labels.target_labels("-Young", c, ATTRS).tolist() == [[1, 0, 0, 1, 0]]
+    assert labels.target_labels("Brown_Hair + -Male", c, ATTRS).tolist() == [[0, 0, 1, 0, 1]]
+    assert labels.target_labels("Blond_Hair", c, ATTRS, hair_exclusive=False).tolist() == [[1, 1, 0, 1, 1]]
     assert c.tolist() == [[1, 0, 0, 1, 1]]
 
 
 def test_unknown_target_names_are_explained():
     c = np.zeros((1, 5), np.float32)
-    with pytest.raises(translate.TargetError, match=r"unknown attribute 'Blonde_Hair'.*did you mean 'Blond_Hair'.*knows: Black_Hair, Blond_Hair"):
-        translate.target_labels("Blonde_Hair+Male", c, ATTRS)
-    with pytest.raises(translate.TargetError, match="empty target"):
-        translate.target_labels(" + ", c, ATTRS)
+    with pytest.raises(labels.TargetError, match=r"unknown attribute 'Blonde_Hair'.*did you mean 'Blond_Hair'.*knows: Black_Hair, Blond_Hair"):
+        labels.target_labels("Blonde_Hair+Male", c, ATTRS)
+    with pytest.raises(labels.TargetError, match="empty target"):
+        labels.target_labels(" + ", c, ATTRS)
 
 
 def test_interpolating_an_attribute_the_model_lacks_is_explained(gen):
     x = np.zeros((gen.config.image_size, gen.config.image_size, 3), np.float32)
-    with pytest.raises(translate.TargetError, match=r"unknown attribute 'Smiling' \(interpolate_attr\).*knows: "):
+    with pytest.raises(labels.TargetError, match=r"unknown attribute 'Smiling' \(interpolate_attr\).*knows: "):
         translate.interpolation(gen, x, np.zeros(gen.config.c_dim, np.float32), "Smiling")
 
 
@@ -90,7 +92,7 @@ def test_slider_app_updates_the_translation(gen):
     rng = np.random.RandomState(2)
     x = rng.uniform(-1, 1, (2, 16, 16, 3)).astype(np.float32)
     c = np.array([[1, 0, 0, 1, 1], [0, 1, 0, 0, 0]], np.float32)
-    app = slider_app(gen, x, c, display_size=64)
+    app = SliderApp(gen, x, c, display_size=64)
     first = app.translated.value
     assert [s.value for s in app.sliders] == [1, 0, 0, 1, 1]
     app.sliders[1].value = 1.0            # Blond on: black switched off (exclusive)

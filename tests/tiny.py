@@ -13,6 +13,6 @@ def tiny_config(toy_root, **changes):
 
 def train_tiny(toy_root, run_dir, **changes):
     """Train a tiny run to completion in run_dir; returns run_dir as a string."""
-    from stargan_nb.train import train
+    from stargan_nb.training.loop import train
     train(tiny_config(toy_root, **changes), str(run_dir), progress=False)
     return str(run_dir)

@@ -14,11 +14,11 @@ import numpy as np
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from tiny import tiny_config  # noqa: E402
 
-from stargan_nb.freeze import freeze_generator  # noqa: E402
-from stargan_nb.inference import Generator  # noqa: E402
-from stargan_nb.tfcompat import TF_VERSION  # noqa: E402
-from stargan_nb.toy import make_toy_celeba  # noqa: E402
-from stargan_nb.train import train  # noqa: E402
+from stargan_nb.deploy.freeze import freeze_generator  # noqa: E402
+from stargan_nb.deploy.inference import Generator  # noqa: E402
+from stargan_nb.runtime.tfcompat import TF_VERSION  # noqa: E402
+from stargan_nb.data.toy_faces import make_toy_celeba  # noqa: E402
+from stargan_nb.training.loop import train  # noqa: E402
 
 
 def main(out):

@@ -1,0 +1,111 @@
+"""A Config's dataset: its attribute file split like the reference, its input pipeline, a preview batch.
+
+The pieces live in `attributes`, `pipeline` and `toy_faces`; this module joins them to a Config.
+"""
+import os
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..runtime.paths import resolve
+from .attributes import AttributeTable, DataFormatError, Split, read_attributes, split
+from .toy_faces import ensure_toy_celeba, is_toy_dataset
+from .toy_oracle import ORACLE_ATTRS
+
+
+@dataclass
+class Dataset:
+    table: AttributeTable
+    split: Split
+    image_root: str
+
+    def paths(self, which):
+        files = self.split.train_files if which == "train" else self.split.test_files
+        return [os.path.join(self.image_root, f) for f in files]
+
+    def labels(self, which):
+        return self.split.train_labels if which == "train" else self.split.test_labels
+
+
+def load_dataset(config, check_files=True) -> Dataset:
+    """Parse the attribute file, split it like the reference, and make sure every image is there."""
+    metadata_path = str(resolve(config.metadata_path))
+    image_root = str(resolve(config.image_root))
+    table = read_attributes(metadata_path, config.selected_attrs)
+    if check_files:
+        from .pipeline import check_images_exist
+        check_images_exist(image_root, table.filenames, metadata_path)
+    return Dataset(table, split(table, config.n_test, config.seed), image_root)
+
+
+def make_input(config, dataset: Dataset, which="train"):
+    """The tf.data pipeline for a split, shaped by the config."""
+    from .pipeline import make_dataset
+    return make_dataset(dataset.paths(which), dataset.labels(which), config.image_size,
+                        config.crop_size, config.batch_size, training=(which == "train"),
+                        seed=config.seed)
+
+
+def attribute_frequencies(table: AttributeTable) -> dict:
+    return dict(zip(table.all_names, table.all_labels.mean(axis=0).tolist()))
+
+
+def co_occurrence(table: AttributeTable) -> np.ndarray:
+    """P(column attribute | row attribute) among the selected attributes."""
+    lab = table.labels
+    joint = lab.T @ lab
+    return joint / np.maximum(lab.sum(axis=0)[:, None], 1)
+
+
+def oracle_can_judge(config) -> bool:
+    """True when the config reads toy faces and only attributes the pixel oracle can read."""
+    return is_toy_dataset(resolve(config.metadata_path).parent) and set(config.selected_attrs) <= set(ORACLE_ATTRS)
+
+
+def ensure_toy_data(config, num_images=5000, seed=0, progress=True):
+    """Generate the toy faces at the config's paths unless they are already there."""
+    meta = resolve(config.metadata_path)
+    root = meta.parent
+    if resolve(config.image_root) != root / "images":
+        raise DataFormatError(
+            "the toy dataset keeps its images in {}; set image_root to that folder (it is {})".format(
+                root / "images", config.image_root))
+    return ensure_toy_celeba(root, num_images, seed, progress)
+
+
+def preview(config, dataset: Dataset, n=6, which="test"):
+    """The first n images of a split as stored on disk, and as the pipeline hands them to the model."""
+    from PIL import Image
+    from .pipeline import make_dataset
+    from ..runtime.tfcompat import tf
+    paths = dataset.paths(which)[:n]
+    raw = []
+    for p in paths:
+        try:
+            with Image.open(p) as im:
+                raw.append(np.asarray(im.convert("RGB")))
+        except Exception as err:
+            raise DataFormatError("{}: cannot be decoded ({}); replace the file or remove its row from {}".format(
+                p, err, dataset.table.path)) from None
+    graph = tf.Graph()
+    with graph.as_default():
+        ds = make_dataset(paths, dataset.labels(which)[:n], config.image_size, config.crop_size,
+                          n, training=False)
+        batch = tf.data.make_one_shot_iterator(ds).get_next()
+        with tf.Session(graph=graph) as sess:
+            try:
+                images, labels = sess.run(batch)
+            except tf.errors.InvalidArgumentError as err:
+                from .pipeline import unreadable_images_error
+                raise (unreadable_images_error(dataset.paths(which)[:n], dataset.table.path, False) or err) from None
+    return raw, images, labels
+
+
+def prepare_config(preset, overrides=None, num_toy_images=5000):
+    """A notebook's Config from its parameters: empty values keep the preset's, toy data is made if absent."""
+    from ..config import Config
+    given = {k: v for k, v in (overrides or {}).items() if v is not None and v != ""}
+    config = Config.preset(preset, **given)
+    if preset == "toy":
+        ensure_toy_data(config, num_images=num_toy_images)
+    return config

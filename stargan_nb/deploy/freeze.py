@@ -1,0 +1,131 @@
+"""Freeze a trained generator to a .pb for deployment, load it back, and build the ATC command.
+
+The frozen graph has two named inputs, `x_real` (N, H, W, 3 float32 in [-1, 1]) and `c_trg`
+(N, c_dim float32), and one output, `x_fake`; any batch size. A JSON sidecar beside the .pb
+records names, shapes, attributes and normalisation, so nobody has to guess them later.
+
+    python -m stargan_nb freeze --input_checkpoint outputs/toy/checkpoints/model-2000 --out_pb_path stargan_model.pb
+"""
+import json
+import os
+import shlex
+
+import numpy as np
+
+from .. import runs
+from ..model.networks import INPUT_IMAGE, INPUT_LABEL, OUTPUT
+from ..runtime.atomic import write_bytes_atomic, write_text_atomic
+from ..runtime.tfcompat import tf
+from .inference import Generator
+
+
+class FrozenGraphError(RuntimeError):
+    """A .pb that cannot be used; the message names the file and what to do."""
+
+
+def sidecar_path(pb_path):
+    return os.path.splitext(str(pb_path))[0] + ".json"
+
+
+def freeze_generator(run_dir, pb_path, checkpoint=None):
+    """Write the generator of run_dir (latest checkpoint, or `checkpoint`) as a frozen .pb; return the sidecar dict."""
+    with Generator(run_dir, checkpoint) as gen:
+        frozen = tf.graph_util.convert_variables_to_constants(gen.session, gen.graph.as_graph_def(), [OUTPUT])
+        config, prefix = gen.config, gen.checkpoint
+    frozen = tf.graph_util.remove_training_nodes(frozen, protected_nodes=[INPUT_IMAGE, INPUT_LABEL, OUTPUT])
+    write_bytes_atomic(pb_path, frozen.SerializeToString())
+    s, c_dim = config.image_size, config.c_dim
+    info = {
+        "inputs": {INPUT_IMAGE: {"shape": [-1, s, s, 3], "dtype": "float32",
+                                 "normalisation": "RGB, NHWC, pixel / 127.5 - 1 (range [-1, 1])"},
+                   INPUT_LABEL: {"shape": [-1, c_dim], "dtype": "float32",
+                                 "meaning": "target attributes, 1 = present, 0 = absent, in selected_attrs order"}},
+        "output": {OUTPUT: {"shape": [-1, s, s, 3], "dtype": "float32",
+                            "normalisation": "range [-1, 1]; to pixels: clip((x + 1) / 2, 0, 1) * 255"}},
+        "selected_attrs": list(config.selected_attrs),
+        "image_size": s,
+        "c_dim": c_dim,
+        "checkpoint": prefix,
+        "step": runs.checkpoint_step(prefix),
+        "tensorflow": tf.__version__,
+        "nodes": len(frozen.node),
+    }
+    write_text_atomic(sidecar_path(pb_path), json.dumps(info, indent=2) + "\n")
+    return info
+
+
+def read_graph_def(pb_path):
+    path = str(pb_path)
+    if not os.path.isfile(path):
+        raise FrozenGraphError("{}: no such .pb file; freeze a run first (freeze_generator or "
+                               "python -m stargan_nb freeze)".format(path))
+    graph_def = tf.GraphDef()
+    try:
+        with open(path, "rb") as f:
+            graph_def.ParseFromString(f.read())
+    except Exception as err:  # protobuf raises DecodeError and friends
+        raise FrozenGraphError("{}: not a TensorFlow GraphDef ({}); re-create it with freeze_generator"
+                               .format(path, type(err).__name__)) from None
+    if not graph_def.node:
+        raise FrozenGraphError("{}: not a TensorFlow GraphDef (no nodes in it); re-create it with "
+                               "freeze_generator".format(path))
+    names = {n.name for n in graph_def.node}
+    missing = [n for n in (INPUT_IMAGE, INPUT_LABEL, OUTPUT) if n not in names]
+    if missing:
+        raise FrozenGraphError("{}: the graph has no node named {}; it was not written by freeze_generator"
+                               .format(path, ", ".join(missing)))
+    return graph_def
+
+
+def load_frozen(pb_path):
+    """f(x_real, c_trg) -> images, numpy in and out, any batch size, from a frozen .pb."""
+    graph_def = read_graph_def(pb_path)
+    graph = tf.Graph()
+    with graph.as_default():
+        tf.import_graph_def(graph_def, name="")
+    x = graph.get_tensor_by_name(INPUT_IMAGE + ":0")
+    c = graph.get_tensor_by_name(INPUT_LABEL + ":0")
+    out = graph.get_tensor_by_name(OUTPUT + ":0")
+    sess = tf.Session(graph=graph)
+
+    def translate(x_real, c_trg):
+        x_real = np.asarray(x_real, np.float32)
+        c_trg = np.asarray(c_trg, np.float32)
+        if x_real.ndim == 3:
+            x_real, c_trg = x_real[None], c_trg.reshape(1, -1)
+        return sess.run(out, {x: x_real, c: c_trg})
+
+    translate.session = sess
+    translate.graph = graph
+    return translate
+
+
+def atc_command(pb_path, soc_version="Ascend310", batch_size=1, output=None):
+    """The ATC command that compiles the .pb to an .om for Ascend inference, from the sidecar."""
+    with open(sidecar_path(pb_path)) as f:
+        info = json.load(f)
+    s, c_dim = info["image_size"], info["c_dim"]
+    shapes = "{}:{},{},{},3;{}:{},{}".format(INPUT_IMAGE, batch_size, s, s, INPUT_LABEL, batch_size, c_dim)
+    output = output or os.path.splitext(str(pb_path))[0]
+    args = ["atc", "--model=" + str(pb_path), "--framework=3", "--soc_version=" + soc_version,
+            "--input_format=NHWC", "--input_shape=" + shapes, "--out_nodes=" + OUTPUT + ":0",
+            "--output=" + output]
+    return " ".join(shlex.quote(a) for a in args)
+
+
+def main(argv=None):
+    import argparse
+    p = argparse.ArgumentParser(prog="python -m stargan_nb freeze",
+                                description="Freeze a StarGAN generator checkpoint to a .pb (and a .json sidecar).")
+    p.add_argument("--input_checkpoint", required=True,
+                   help="<run_dir>/checkpoints/model-<step> (or a run directory for its latest checkpoint)")
+    p.add_argument("--out_pb_path", required=True)
+    a = p.parse_args(argv)
+    ckpt = a.input_checkpoint
+    if os.path.isdir(ckpt) and os.path.exists(runs.config_path(ckpt)):
+        run_dir, checkpoint = ckpt, None
+    else:
+        run_dir, checkpoint = runs.run_dir_of_checkpoint(ckpt), ckpt
+    info = freeze_generator(run_dir, a.out_pb_path, checkpoint)
+    print("wrote {} ({} nodes) and {}".format(a.out_pb_path, info["nodes"], sidecar_path(a.out_pb_path)))
+    print(atc_command(a.out_pb_path))

@@ -1,0 +1,96 @@
+"""A trained generator in an inference-only graph, and a run opened for looking at its translations.
+
+Only the generator's variables are restored, so the graph is small and takes any batch size. The
+graph is `networks.generator_on_placeholders`, the same one `freeze` writes to a .pb.
+"""
+from collections import namedtuple
+
+import numpy as np
+
+from .. import runs
+from ..model.networks import G_SCOPE, generator_on_placeholders, variables
+from ..runtime.tfcompat import tf
+
+
+class Generator:
+    """G(x, c) of a run: x (N, H, W, 3) in [-1, 1], c (N, c_dim) -> (N, H, W, 3) in [-1, 1]."""
+
+    def __init__(self, run_dir, checkpoint=None, session_config=None):
+        """Restore G from run_dir's latest checkpoint, or `checkpoint` (a step number or a path)."""
+        self.config = runs.load_run_config(run_dir)
+        self.checkpoint = runs.find_checkpoint(run_dir, checkpoint)
+        self.step = runs.checkpoint_step(self.checkpoint)
+        self._build()
+        with self.graph.as_default():
+            saver = tf.train.Saver(var_list=variables(G_SCOPE))
+        self.session = tf.Session(graph=self.graph, config=session_config)
+        try:
+            saver.restore(self.session, self.checkpoint)
+        except (tf.errors.NotFoundError, tf.errors.InvalidArgumentError) as err:
+            self.session.close()
+            raise runs.RunError(
+                "checkpoint {} does not hold this run's generator ({}); it was written by another "
+                "configuration than {}".format(self.checkpoint, err.message.splitlines()[0],
+                                               runs.config_path(run_dir))) from None
+
+    def _build(self, seed=None):
+        self.graph = tf.Graph()
+        with self.graph.as_default():
+            if seed is not None:
+                tf.set_random_seed(seed)
+            self.x, self.c, self.out = generator_on_placeholders(self.config)
+
+    @classmethod
+    def untrained(cls, config, seed=0):
+        """A freshly initialised generator, for looking at what training starts from."""
+        self = cls.__new__(cls)
+        self.config, self.checkpoint, self.step = config, None, 0
+        self._build(seed)
+        with self.graph.as_default():
+            init = tf.global_variables_initializer()
+        self.session = tf.Session(graph=self.graph)
+        self.session.run(init)
+        return self
+
+    def __call__(self, x, c, batch_size=64):
+        x = np.asarray(x, np.float32)
+        c = np.asarray(c, np.float32)
+        if x.ndim == 3:
+            x, c = x[None], c.reshape(1, -1)
+        if len(x) != len(c):
+            raise ValueError("got {} images but {} label rows".format(len(x), len(c)))
+        if c.shape[1] != self.config.c_dim:
+            raise ValueError("labels have {} columns but the model has c_dim={} ({})".format(
+                c.shape[1], self.config.c_dim, ", ".join(self.config.selected_attrs)))
+        out = [self.session.run(self.out, {self.x: x[i:i + batch_size], self.c: c[i:i + batch_size]})
+               for i in range(0, len(x), batch_size)]
+        return np.concatenate(out) if out else np.zeros_like(x)
+
+    def close(self):
+        self.session.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+OpenRun = namedtuple("OpenRun", ["gen", "config", "dataset", "images", "labels"])
+
+
+def open_run(run_dir, checkpoint=None, n_images=8):
+    """A run's generator, its dataset and its first n_images test images (as the test split prepares them).
+
+    What 05, 06, 07 and the evaluation start from; close it with `run.gen.close()`.
+    """
+    from .. import data
+    gen = Generator(run_dir, checkpoint)
+    try:
+        dataset = data.load_dataset(gen.config)
+        n = min(int(n_images), len(dataset.split.test_files))
+        _, images, labels = data.preview(gen.config, dataset, n=n)
+    except BaseException:
+        gen.close()
+        raise
+    return OpenRun(gen, gen.config, dataset, images, labels)

@@ -1,0 +1,58 @@
+"""Translate faces with a trained generator: the reference's grid, interpolation, your own photos.
+
+    gen = Generator("outputs/demo/toy_run")                    # latest checkpoint
+    x = load_image("me.jpg", gen.config)                       # prepared exactly as the test split
+    y = gen(x, target_labels("Blond_Hair+-Young", c_org, gen.config.selected_attrs))
+
+Targets written by name (`target_labels`) are a label rule, so they live in `model.labels`.
+"""
+import os
+
+import numpy as np
+
+from ..model.labels import attribute_index, create_labels
+
+
+def reference_grid(gen, images, c_org):
+    """The reference's test grid: per input, one translation for each create_labels target."""
+    return [gen(images, c) for c in create_labels(c_org, gen.config.selected_attrs)]
+
+
+def interpolation(gen, image, c_org, attr, steps=5):
+    """One attribute moved from 0 to 1 in `steps` steps, the others as the input has them."""
+    i = attribute_index(attr, gen.config.selected_attrs, "(interpolate_attr)")
+    c = np.repeat(np.asarray(c_org, np.float32).reshape(1, -1), steps, axis=0)
+    c[:, i] = np.linspace(0, 1, steps)
+    return gen(np.repeat(np.asarray(image)[None], steps, axis=0), c), c[:, i]
+
+
+# ------------------------------------------------------------------------ your own images
+_PREPARE = {}
+
+
+def prepare_bytes(contents: bytes, config, name="image"):
+    """Any image file's bytes -> (S, S, 3) in [-1, 1], by the test pipeline's own graph."""
+    from ..data.pipeline import decode, preprocess
+    from ..runtime.tfcompat import tf
+    key = (config.image_size, config.crop_size)
+    if key not in _PREPARE:
+        graph = tf.Graph()
+        with graph.as_default():
+            raw = tf.placeholder(tf.string, [])
+            out = preprocess(decode(raw), config.image_size, config.crop_size, training=False)
+        _PREPARE[key] = (tf.Session(graph=graph), raw, out)
+    sess, raw, out = _PREPARE[key]
+    try:
+        return sess.run(out, {raw: contents})
+    except Exception as err:  # InvalidArgumentError from the decoder
+        raise ValueError("{}: not a readable JPEG, PNG, BMP or GIF image ({}); convert it to JPEG or PNG".format(
+            name, str(err).splitlines()[0][:120])) from None
+
+
+def load_image(path, config):
+    """A person's own image file, of any size, prepared exactly as the test split is."""
+    path = str(path)
+    if not os.path.isfile(path):
+        raise FileNotFoundError("{}: no such image file".format(path))
+    with open(path, "rb") as f:
+        return prepare_bytes(f.read(), config, name=path)

@@ -1,0 +1,68 @@
+"""Does a translation really change the attribute it was asked to, and only that one?
+
+On the toy faces the pixel oracle is the judge: for every test image and every
+create_labels target, the oracle reads the translated image.
+"""
+import numpy as np
+
+from ..data.toy_oracle import toy_oracle
+from ..model.labels import create_labels
+
+
+def transfer_accuracy(judge, generate, images, labels, selected_attrs, fakes=None):
+    """Per-attribute target accuracy of translations, and how often the rest was kept.
+
+    judge(images) -> (N, c_dim) of 0/1; generate(x, c) -> images (or pass the create_labels
+    translations as `fakes`). target[a]: the judge reads attribute a as the target asked for it.
+    kept[a]: over the other attributes, the judge reads what the target left unchanged.
+    """
+    targets = create_labels(labels, selected_attrs)
+    target_acc, kept_acc = {}, {}
+    for i, (attr, c_trg) in enumerate(zip(selected_attrs, targets)):
+        fake = generate(images, c_trg) if fakes is None else fakes[i]
+        read = judge(fake)
+        target_acc[attr] = float((read[:, i] == c_trg[:, i]).mean())
+        others = [j for j in range(len(selected_attrs)) if j != i]
+        kept_acc[attr] = float((read[:, others] == c_trg[:, others]).mean())
+    return {
+        "target": target_acc,
+        "kept": kept_acc,
+        "mean_target": float(np.mean(list(target_acc.values()))),
+        "min_target": float(min(target_acc.values())),
+        "mean_kept": float(np.mean(list(kept_acc.values()))),
+        "n_images": int(len(images)),
+    }
+
+
+def evaluate_toy_run(run_dir, n_images=200, checkpoint=None):
+    """Target and kept accuracy of a run's generator on the first n test images of its toy data."""
+    from ..deploy.inference import open_run
+    run = open_run(run_dir, checkpoint, n_images)
+    with run.gen:
+        attrs = run.config.selected_attrs
+        result = transfer_accuracy(lambda x: toy_oracle(x, attrs), run.gen, run.images, run.labels, attrs)
+    result["step"] = run.gen.step
+    return result
+
+
+def main(argv=None):
+    """Judge a toy run's checkpoints from the command line: one JSON line each, for comparing seeds."""
+    import argparse
+    import json
+    parser = argparse.ArgumentParser(prog="python -m stargan_nb accuracy",
+                                     description="Toy-oracle target/kept accuracy of a run's checkpoints.")
+    parser.add_argument("run_dir")
+    parser.add_argument("--checkpoints", type=int, nargs="*", default=None, metavar="STEP",
+                        help="steps to judge (default: the latest checkpoint)")
+    parser.add_argument("--n-images", type=int, default=500, help="test images to translate (default 500)")
+    args = parser.parse_args(argv)
+    if args.n_images < 1:
+        parser.error("--n-images must be at least 1, got {}".format(args.n_images))
+    from ..runs import RunError
+    for step in args.checkpoints or [None]:
+        try:
+            result = evaluate_toy_run(args.run_dir, n_images=args.n_images, checkpoint=step)
+        except RunError as err:
+            parser.error(str(err))
+        print(json.dumps(result, sort_keys=True), flush=True)
+    return 0

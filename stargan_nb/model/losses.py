@@ -1,0 +1,62 @@
+"""StarGAN's losses: WGAN-GP adversarial, attribute classification, cycle reconstruction.
+
+Scales follow the reference solver: classification is the sigmoid cross-entropy summed over
+attributes and averaged over the batch; reconstruction feeds the ORIGINAL label back.
+"""
+from collections import OrderedDict
+
+from .networks import discriminator, generator
+from ..runtime.tfcompat import tf
+
+
+def classification_loss(logits, labels):
+    ce = tf.nn.sigmoid_cross_entropy_with_logits(labels=labels, logits=logits)
+    return tf.reduce_sum(ce) / tf.cast(tf.shape(logits)[0], logits.dtype)
+
+
+def gradient_penalty(critic, x_real, x_fake, alpha=None):
+    """mean((||d critic(x_hat) / d x_hat||_2 - 1)^2), one alpha per sample, norm over all pixels.
+
+    `critic` maps images to the PatchGAN src map; summing the map before differentiating is
+    the reference's grad_outputs=ones.
+    """
+    if alpha is None:
+        alpha = tf.random.uniform(tf.stack([tf.shape(x_real)[0], 1, 1, 1]))
+    x_hat = alpha * x_real + (1 - alpha) * x_fake
+    grad = tf.gradients(tf.reduce_sum(critic(x_hat)), [x_hat])[0]
+    norm = tf.sqrt(tf.reduce_sum(tf.square(grad), axis=[1, 2, 3]) + 1e-12)
+    return tf.reduce_mean(tf.square(norm - 1.0))
+
+
+def discriminator_losses(x_real, x_fake, c_org, config, alpha=None):
+    """The D step's total loss and its parts. x_fake = G(x_real, c_trg) is held constant here
+    (no gradient into G), so the G step of the same iteration can reuse that forward pass.
+    alpha: the gradient penalty's mixing weights (N, 1, 1, 1); random when None."""
+    x_fake = tf.stop_gradient(x_fake)
+    # D has no batch statistics, so real and fake can go through it as one batch: the same numbers,
+    # but each weight is read once per pass instead of twice (its last layers are mostly weights).
+    both_src, both_cls = discriminator(tf.concat([x_real, x_fake], axis=0), config)
+    real_src, fake_src = tf.split(both_src, 2, axis=0)
+    real_cls, _ = tf.split(both_cls, 2, axis=0)
+    parts = OrderedDict()
+    parts["D/loss_real"] = -tf.reduce_mean(real_src)
+    parts["D/loss_fake"] = tf.reduce_mean(fake_src)
+    parts["D/loss_cls"] = classification_loss(real_cls, c_org)
+    parts["D/loss_gp"] = gradient_penalty(lambda x: discriminator(x, config)[0], x_real, x_fake, alpha)
+    total = (parts["D/loss_real"] + parts["D/loss_fake"] + config.lambda_cls * parts["D/loss_cls"]
+             + config.lambda_gp * parts["D/loss_gp"])
+    return total, parts
+
+
+def generator_losses(x_real, x_fake, c_org, c_trg, config):
+    """The G step's total loss and its parts, for x_fake = G(x_real, c_trg).
+    Reconstruction translates back with c_org."""
+    fake_src, fake_cls = discriminator(x_fake, config)
+    x_rec = generator(x_fake, c_org, config)
+    parts = OrderedDict()
+    parts["G/loss_fake"] = -tf.reduce_mean(fake_src)
+    parts["G/loss_rec"] = tf.reduce_mean(tf.abs(x_real - x_rec))
+    parts["G/loss_cls"] = classification_loss(fake_cls, c_trg)
+    total = (parts["G/loss_fake"] + config.lambda_rec * parts["G/loss_rec"]
+             + config.lambda_cls * parts["G/loss_cls"])
+    return total, parts

@@ -1,0 +1,103 @@
+"""Layers of the reference StarGAN in tf.compat.v1 graph code (NHWC, tf.get_variable, tf.nn).
+
+PyTorch pads symmetrically; TF's SAME padding with stride 2 pads more on the bottom/right.
+So strided convolutions pad explicitly and then run VALID; stride-1 odd kernels use SAME, which
+is symmetric there. The transposed 4x4 stride-2
+convolution with TF's SAME padding crops one pixel on each side, which is exactly PyTorch's
+padding=1. Initialisers match PyTorch's defaults (uniform in +-1/sqrt(fan_in)), so training starts
+where the reference starts.
+"""
+import math
+
+from ..runtime.tfcompat import tf
+
+
+def _uniform(fan_in):
+    bound = 1.0 / math.sqrt(fan_in)
+    return tf.random_uniform_initializer(-bound, bound)
+
+
+# Convolutions with at most this many output positions run as one matrix product over explicit
+# patches (see conv2d). Measured on a 2-core CPU with intel-tensorflow: at 128 px the 2x2-output layer
+# took 2.2 s of a 4.6 s D step as a convolution and 1.4 s as a product; the 4x4-output layer got slower
+# (0.8 s -> 1.3 s), hence 4.
+MATMUL_MAX_POSITIONS = 4
+
+
+def conv2d(x, out_channels, kernel, stride, pad, use_bias, name, as_matmul=False):
+    """PyTorch's Conv2d(padding=pad) on NHWC.
+
+    as_matmul: when the output is small (the discriminator's last layers: 2x2 or smaller maps with 1024-2048
+    channels), build the im2col patches from slices and multiply once. Same sums, same weights, but
+    oneDNN's convolution kernels are slow for such shapes, a matrix product less so. Slices, reshapes
+    and MatMul also have the second derivatives the gradient penalty needs.
+    """
+    in_channels = int(x.shape[-1])
+    fan_in = in_channels * kernel * kernel
+    with tf.variable_scope(name):
+        w = tf.get_variable("weight", [kernel, kernel, in_channels, out_channels], initializer=_uniform(fan_in))
+        if stride == 1 and kernel % 2 == 1 and pad == kernel // 2 and not as_matmul:
+            # TF's SAME pads exactly (k-1)/2 on each side here, as PyTorch does: no Pad op to run
+            # and no Slice in the backward pass.
+            y = tf.nn.conv2d(x, w, [1, 1, 1, 1], "SAME")
+        else:
+            if pad:
+                x = tf.pad(x, [[0, 0], [pad, pad], [pad, pad], [0, 0]])
+            h, wd = x.shape[1].value, x.shape[2].value
+            out_h = None if h is None else (h - kernel) // stride + 1
+            out_w = None if wd is None else (wd - kernel) // stride + 1
+            if as_matmul and out_h and out_w and out_h * out_w <= MATMUL_MAX_POSITIONS:
+                y = _conv_as_matmul(x, w, kernel, stride, out_h, out_w)
+            else:
+                y = tf.nn.conv2d(x, w, [1, stride, stride, 1], "VALID")
+        if use_bias:
+            b = tf.get_variable("bias", [out_channels], initializer=_uniform(fan_in))
+            y = tf.nn.bias_add(y, b)
+    return y
+
+
+def _conv_as_matmul(x, w, kernel, stride, out_h, out_w):
+    """A VALID convolution as patches (N*out_h*out_w, k*k*C) times weights (k*k*C, out)."""
+    k_flat = kernel * kernel * int(x.shape[-1])
+    out_channels = int(w.shape[-1])
+    patches = [tf.reshape(x[:, i * stride:i * stride + kernel, j * stride:j * stride + kernel, :], [-1, 1, k_flat])
+               for i in range(out_h) for j in range(out_w)]
+    patches = patches[0] if len(patches) == 1 else tf.concat(patches, axis=1)
+    y = tf.matmul(tf.reshape(patches, [-1, k_flat]), tf.reshape(w, [k_flat, out_channels]))
+    return tf.reshape(y, [-1, out_h, out_w, out_channels])
+
+
+def deconv4x4_s2(x, out_channels, name):
+    """PyTorch's ConvTranspose2d(kernel 4, stride 2, padding 1, bias=False): doubles H and W."""
+    in_channels = int(x.shape[-1])
+    fan_in = out_channels * 16  # PyTorch computes the fan of a transposed conv from its output channels
+    with tf.variable_scope(name):
+        w = tf.get_variable("weight", [4, 4, out_channels, in_channels], initializer=_uniform(fan_in))
+        shape = tf.shape(x)
+        out_shape = tf.stack([shape[0], shape[1] * 2, shape[2] * 2, out_channels])
+        y = tf.nn.conv2d_transpose(x, w, out_shape, [1, 2, 2, 1], "SAME")
+        h = None if x.shape[1].value is None else x.shape[1].value * 2
+        wd = None if x.shape[2].value is None else x.shape[2].value * 2
+        y.set_shape([x.shape[0], h, wd, out_channels])
+    return y
+
+
+def instance_norm(x, name, eps=1e-5):
+    """Affine instance norm with per-image statistics, at training and at test time alike.
+
+    The reference never switches to running statistics (it never calls eval()), and doing so
+    wrecks the translations, so there are none here.
+    """
+    channels = int(x.shape[-1])
+    with tf.variable_scope(name):
+        gamma = tf.get_variable("gamma", [channels], initializer=tf.ones_initializer())
+        beta = tf.get_variable("beta", [channels], initializer=tf.zeros_initializer())
+        # One scale and one shift per image and channel, so the full-size tensor is touched by a
+        # single multiply-add (and its gradient) instead of a subtract, two multiplies and an add.
+        mean, var = tf.nn.moments(x, axes=[1, 2], keep_dims=True)
+        scale = gamma * tf.rsqrt(var + eps)
+        return x * scale + (beta - mean * scale)
+
+
+def lrelu(x, slope=0.01):
+    return tf.nn.leaky_relu(x, alpha=slope)  # one op (and one gradient op) instead of max(x, a*x)

@@ -1,0 +1,169 @@
+"""Which device runs the graph (Ascend NPU, GPU or CPU), and the tf.Session settings for each.
+
+npu_bridge ships with Huawei CANN, not with pip: it is imported only when present, so everything
+else runs without it. The NPU session recipe is the one of Huawei's TF 1.15 model zoo.
+"""
+import importlib
+import os
+
+from ..config import PRECISION_MODES
+from .tfcompat import tf
+
+ASCEND_VARIABLES = (
+    ("ASCEND_DEVICE_ID", "which NPU to use (0-7); DEVICE_ID is the older name"),
+    ("RANK_SIZE", "number of devices in the job (1 for a single NPU)"),
+    ("RANK_ID", "this process's rank (0 for a single NPU)"),
+    ("JOB_ID", "any job identifier, used in Ascend's log and dump paths"),
+    ("ASCEND_GLOBAL_LOG_LEVEL", "0 debug, 1 info, 2 warning, 3 error"),
+    ("ASCEND_OPP_PATH", "the operator package, e.g. <CANN>/opp"),
+)
+
+
+def npu_available() -> bool:
+    try:
+        importlib.import_module("npu_bridge")
+        return True
+    except ImportError:
+        return False
+
+
+def gpu_available() -> bool:
+    try:
+        return bool(tf.config.experimental.list_physical_devices("GPU"))
+    except Exception:  # a broken CUDA install must not stop a CPU run
+        return False
+
+
+def detect_device() -> str:
+    """"npu" when npu_bridge imports, "gpu" when TensorFlow sees a GPU, else "cpu"."""
+    if npu_available():
+        return "npu"
+    if gpu_available():
+        return "gpu"
+    return "cpu"
+
+
+def resolve_device(device: str) -> str:
+    return detect_device() if device == "auto" else device
+
+
+def _check(device, precision_mode):
+    if device not in ("npu", "gpu", "cpu"):
+        raise ValueError("device must be npu, gpu or cpu (or auto in Config), got {!r}".format(device))
+    if precision_mode not in PRECISION_MODES:
+        raise ValueError("precision_mode must be one of {}, got {!r}".format(", ".join(PRECISION_MODES), precision_mode))
+
+
+def session_config(device: str, precision_mode: str = "allow_fp32_to_fp16") -> "tf.ConfigProto":
+    """The tf.ConfigProto for a device.
+
+    npu: the NpuOptimizer custom optimizer (offline mode, precision_mode), with TensorFlow's
+    remapping and memory optimisation off, as Ascend requires. gpu: memory grows as needed;
+    with allow_mix_precision, TensorFlow's automatic mixed precision rewrite. cpu: one
+    intra-op thread per core, one op at a time.
+    """
+    _check(device, precision_mode)
+    from tensorflow.core.protobuf.rewriter_config_pb2 import RewriterConfig
+    config = tf.ConfigProto(allow_soft_placement=True)
+    if device == "npu":
+        if npu_available():
+            importlib.import_module("npu_bridge.npu_init")  # registers the NpuOptimizer
+        op = config.graph_options.rewrite_options.custom_optimizers.add()
+        op.name = "NpuOptimizer"
+        op.parameter_map["use_off_line"].b = True
+        op.parameter_map["precision_mode"].s = tf.compat.as_bytes(precision_mode)
+        config.graph_options.rewrite_options.remapping = RewriterConfig.OFF
+        config.graph_options.rewrite_options.memory_optimization = RewriterConfig.OFF
+    elif device == "gpu":
+        config.gpu_options.allow_growth = True
+        if precision_mode == "allow_mix_precision":
+            config.graph_options.rewrite_options.auto_mixed_precision = RewriterConfig.ON
+    else:
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+        # One op at a time, each using every core: the big convolutions parallelise well inside,
+        # and two concurrent ops would only fight over the same cores (bench/bench_train.py).
+        config.intra_op_parallelism_threads = cores
+        config.inter_op_parallelism_threads = 1
+    return config
+
+
+def wrap_optimizer(optimizer, device: str, precision_mode: str):
+    """Loss scaling where mixed precision needs it.
+
+    npu + allow_mix_precision: NPULossScaleOptimizer with a dynamic loss scale (2**16,
+    doubled every 1000 finite steps, halved after 2 overflows). gpu + allow_mix_precision:
+    TensorFlow's mixed-precision graph rewrite, which adds its own dynamic loss scale.
+    """
+    _check(device, precision_mode)
+    if device == "npu" and precision_mode == "allow_mix_precision":
+        npu_init = importlib.import_module("npu_bridge.npu_init")
+        manager = npu_init.ExponentialUpdateLossScaleManager(
+            init_loss_scale=2 ** 16, incr_every_n_steps=1000, decr_every_n_nan_or_inf=2, decr_ratio=0.5)
+        return npu_init.NPULossScaleOptimizer(optimizer, manager)
+    if device == "gpu" and precision_mode == "allow_mix_precision":
+        return tf.train.experimental.enable_mixed_precision_graph_rewrite(optimizer)
+    return optimizer
+
+
+def environment_report() -> dict:
+    """What an Ascend run needs from the environment, what is set and what is missing."""
+    env = os.environ
+    rows = []
+    for name, why in ASCEND_VARIABLES:
+        value = env.get(name)
+        if name == "ASCEND_DEVICE_ID" and value is None and env.get("DEVICE_ID") is not None:
+            value = env.get("DEVICE_ID") + " (from DEVICE_ID)"
+        rows.append({"variable": name, "value": value, "purpose": why})
+    pythonpath = env.get("PYTHONPATH", "")
+    plugin = [p for p in pythonpath.split(os.pathsep) if "tfplugin" in p]
+    rows.append({"variable": "PYTHONPATH (tfplugin)", "value": plugin[0] if plugin else None,
+                 "purpose": "CANN's tfplugin site-packages, where npu_bridge lives"})
+    ld = [p for p in env.get("LD_LIBRARY_PATH", "").split(os.pathsep) if "fwkacllib" in p]
+    rows.append({"variable": "LD_LIBRARY_PATH (fwkacllib)", "value": ld[0] if ld else None,
+                 "purpose": "CANN's fwkacllib/lib64 shared libraries"})
+    return {
+        "device": detect_device(),
+        "npu_bridge": npu_available(),
+        "tensorflow": tf.__version__,
+        "build": tensorflow_build(),
+        "variables": rows,
+        "missing": [r["variable"] for r in rows if r["value"] is None],
+    }
+
+
+def format_report(report: dict) -> str:
+    build = report.get("build") or {}
+    onednn = {True: ", oneDNN on", False: ", no oneDNN"}.get(build.get("onednn"), "")
+    lines = ["device: {}   tensorflow {} ({}{})   npu_bridge importable: {}".format(
+        report["device"], report["tensorflow"], build.get("distribution", "?"), onednn, report["npu_bridge"])]
+    for r in report["variables"]:
+        lines.append("  {:<28} {:<40} {}".format(r["variable"], r["value"] or "(not set)", r["purpose"]))
+    if report["missing"]:
+        lines.append("missing: " + ", ".join(report["missing"]) +
+                     ("  (only needed on an Ascend server)" if not report["npu_bridge"] else ""))
+    return "\n".join(lines)
+
+
+def tensorflow_build() -> dict:
+    """Which TensorFlow package is installed (stock or intel-tensorflow) and whether oneDNN is on.
+
+    The two builds of TF 1.15 differ by more than 2x in CPU training speed, so benchmarks and
+    reports name the build, not only the version.
+    """
+    try:
+        from importlib import metadata
+    except ImportError:  # Python 3.7
+        import importlib_metadata as metadata
+    dists = []
+    for name in ("intel-tensorflow", "tensorflow", "tensorflow-cpu", "tensorflow-intel"):
+        try:
+            dists.append("{}=={}".format(name, metadata.version(name)))
+        except metadata.PackageNotFoundError:
+            pass
+    onednn = None
+    try:
+        from tensorflow.python.framework import test_util
+        onednn = bool(test_util.IsMklEnabled())
+    except Exception:  # not every build exposes it
+        pass
+    return {"tensorflow": tf.__version__, "distribution": dists[0] if dists else "unknown", "onednn": onednn}

@@ -1,0 +1,10 @@
+"""Stage 3, training: the loop and the pieces it calls.
+
+    loop          train(config, run_dir): start or resume a run; the command line `python -m stargan_nb train`
+    checkpoints   resume from the latest complete checkpoint, save, refuse runs that cannot resume
+    monitor       metrics.jsonl, TensorBoard, the progress bar, sample grids
+    guards        stop requests (SIGINT / SIGTERM), divergence, bad images
+
+The graph it runs (losses, optimizers, the fused D-then-G iteration) is `model.training_graph`;
+where a run keeps its files is `runs`.
+"""

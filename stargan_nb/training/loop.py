@@ -1,0 +1,137 @@
+"""Train StarGAN: `train(config, run_dir)` starts a run or resumes the one already in run_dir.
+
+One iteration is one discriminator step; every d_train_repeat-th iteration adds one generator
+step on the same batch (`model.training_graph`). The pieces the loop calls each do one thing:
+`checkpoints` (resume and save), `monitor` (metrics, TensorBoard, progress, sample grids) and
+`guards` (stop requests, divergence, bad images).
+"""
+import os
+import time
+
+import numpy as np
+
+from .. import runs
+from ..config import Config, parse_overrides
+from ..data import dataset as datasets
+from ..model.training_graph import build_training_graph, run_iteration
+from ..runtime import device as devices
+from ..runtime.paths import resolve
+from ..runtime.tfcompat import tf
+from .checkpoints import Checkpointer
+from .guards import StopRequest, TrainingDivergedError, bad_image_error, check_finite  # noqa: F401 (public)
+from .monitor import Monitor, SampleWriter
+
+
+def prepare_run_dir(config, run_dir):
+    """The run directory, writable, holding this config (a different architecture there is refused)."""
+    run_dir = runs.ensure_writable(run_dir or config.output_dir)
+    if os.path.exists(runs.config_path(run_dir)):
+        runs.check_compatible(Config.load(runs.config_path(run_dir)), config, run_dir)
+    config.save(runs.config_path(run_dir))
+    os.makedirs(runs.checkpoint_dir(run_dir), exist_ok=True)
+    return run_dir
+
+
+def build_graph(config, dataset, device):
+    """The training graph fed by the training split's pipeline, its saver and its initialiser."""
+    graph = tf.Graph()
+    with graph.as_default():
+        tf.set_random_seed(config.seed)
+        images, labels = tf.data.make_one_shot_iterator(datasets.make_input(config, dataset, "train")).get_next()
+        g = build_training_graph(images, labels, config, device)
+        saver = tf.train.Saver(max_to_keep=config.keep_checkpoints)
+        init = tf.global_variables_initializer()
+    return graph, g, saver, init
+
+
+def fixed_test_batch(config, dataset, n=8):
+    """The first n test images and labels: the rows of every sample grid of the run."""
+    n = min(n, len(dataset.split.test_files))
+    if n == 0:
+        s = config.image_size
+        return np.zeros((0, s, s, 3), np.float32), np.zeros((0, config.c_dim), np.float32)
+    _, images, labels = datasets.preview(config, dataset, n=n)
+    return images, labels
+
+
+def train(config: Config, run_dir=None, progress=True, max_iterations=None):
+    """Train (or resume) a run; returns a dict with the final step, checkpoint and timing.
+
+    max_iterations stops this call after that many new iterations (the schedule still follows
+    config.training_iterations), which is how tests and notebooks train in slices.
+    """
+    config.validate()
+    run_dir = prepare_run_dir(config, run_dir)
+    dataset = datasets.load_dataset(config)
+    x_fixed, c_fixed = fixed_test_batch(config, dataset)
+    device = devices.resolve_device(config.device)
+    graph, g, saver, init = build_graph(config, dataset, device)
+    sess = tf.Session(graph=graph, config=devices.session_config(device, config.precision_mode))
+    monitor = None
+    try:
+        checkpoints = Checkpointer(sess, saver, run_dir)
+        checkpoints.restore_or_initialise(init)
+        step = start_step = int(sess.run(g.global_step))
+        target = config.training_iterations if max_iterations is None else min(
+            config.training_iterations, step + int(max_iterations))
+        samples = SampleWriter(run_dir, x_fixed, c_fixed, config.selected_attrs, g)
+        monitor = Monitor(run_dir, graph, step, config, progress)
+        g_vals = {}
+        with StopRequest() as stop:
+            while step < target and not stop.signal:
+                try:
+                    lr, d_vals, new_g_vals = run_iteration(sess, g, step, config)
+                except tf.errors.InvalidArgumentError as err:  # the decoder met a bad image
+                    checkpoints.save(step)  # keep what was trained, then name the broken files
+                    monitor.close()
+                    raise bad_image_error(dataset, err, progress) from None
+                step += 1
+                g_vals = new_g_vals or g_vals  # D-only iterations report G's last values
+                check_finite(step, dict(d_vals, **g_vals), run_dir)
+                monitor.iteration_done(step, lr, d_vals, g_vals, last=(step == target))
+                if step % config.save_steps == 0:
+                    monitor.add_samples(samples.write(sess, step), step)
+                if step % config.checkpoint_steps == 0:
+                    checkpoints.save(step)
+        if checkpoints.last_saved != step:
+            checkpoints.save(step)
+            if step % config.save_steps:
+                samples.write(sess, step)
+    finally:
+        if monitor is not None:
+            monitor.close()
+        sess.close()
+    return _report(run_dir, step, start_step, device, config, monitor.t_start, stop.signal)
+
+
+def _report(run_dir, step, start_step, device, config, t_start, stopped_by):
+    elapsed = time.time() - t_start
+    trained = step - start_step
+    result = {
+        "run_dir": run_dir, "step": step, "start_step": start_step, "device": device,
+        "checkpoint": runs.latest_checkpoint(run_dir), "seconds": round(elapsed, 1),
+        "s_per_iter": round(elapsed / trained, 4) if trained else None,
+        "finished": step >= config.training_iterations, "interrupted_by": stopped_by,
+    }
+    if stopped_by:
+        print("Stopped by {} at iteration {}; checkpoint written: {}. Run again to resume.".format(
+            stopped_by, step, result["checkpoint"]))
+    return result
+
+
+def main(argv=None):
+    """python -m stargan_nb train --preset toy [--run-dir outputs/toy] [--set key=value ...]"""
+    import argparse
+    import json
+    p = argparse.ArgumentParser(prog="python -m stargan_nb train", description="Train or resume a StarGAN run.")
+    p.add_argument("--preset", default="toy")
+    p.add_argument("--run-dir", default=None)
+    p.add_argument("--max-iterations", type=int, default=None)
+    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                   help="override a Config field (JSON value), e.g. --set training_iterations=500")
+    p.add_argument("--no-progress", action="store_true")
+    a = p.parse_args(argv)
+    config = Config.preset(a.preset, **parse_overrides(a.set))
+    result = train(config, a.run_dir or str(resolve(config.output_dir)), progress=not a.no_progress,
+                   max_iterations=a.max_iterations)
+    print(json.dumps(result))

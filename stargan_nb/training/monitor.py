@@ -1,0 +1,82 @@
+"""What a training run reports while it runs: metrics.jsonl, TensorBoard, the progress bar, sample grids."""
+import time
+
+import numpy as np
+
+from .. import runs
+from ..model.labels import create_labels
+from ..runtime.atomic import write_bytes_atomic
+from ..runtime.tfcompat import tf
+from ..viz import png_bytes, to_uint8
+
+
+def sample_grid(x, fakes):
+    """One row per input: [input, G(x, c_1), ..., G(x, c_k)] as one uint8 image."""
+    columns = [x] + list(fakes)
+    rows = [np.concatenate([to_uint8(col[i]) for col in columns], axis=1) for i in range(len(x))]
+    return np.concatenate(rows, axis=0)
+
+
+class SampleWriter:
+    """Translates a fixed batch of test images to every create_labels target and writes the grid."""
+
+    def __init__(self, run_dir, images, labels, selected_attrs, graph):
+        self.run_dir, self.images, self.graph = run_dir, images, graph
+        self.targets = create_labels(labels, selected_attrs) if len(images) else []
+
+    def write(self, sess, step):
+        """samples/step_<step>.png; returns the grid (None when the test split is empty)."""
+        if not len(self.images):
+            return None
+        g = self.graph
+        fakes = [sess.run(g.fake_sample, {g.x_sample: self.images, g.c_sample: c}) for c in self.targets]
+        grid = sample_grid(self.images, fakes)
+        write_bytes_atomic(runs.sample_path(self.run_dir, step), png_bytes(grid))
+        return grid
+
+
+class Monitor:
+    """metrics.jsonl rows and TensorBoard scalars every summary_steps, the progress bar every iteration."""
+
+    def __init__(self, run_dir, graph, step, config, progress=True):
+        self.run_dir, self.config = run_dir, config
+        runs.truncate_metrics(run_dir, step)  # rows after the checkpoint are about to be trained again
+        self.writer = tf.summary.FileWriter(runs.logs_dir(run_dir), graph=graph if step == 0 else None)
+        self.t_start = time.time()
+        self.bar = None
+        if progress:
+            from tqdm.auto import tqdm
+            self.bar = tqdm(total=config.training_iterations, initial=step, desc="training", unit="it",
+                            dynamic_ncols=True)
+
+    def iteration_done(self, step, lr, d_vals, g_vals, last):
+        """Advance the bar; on a summary step (or the last of this call) log a row."""
+        if self.bar is not None:
+            self.bar.update(1)
+        if step % self.config.summary_steps and not last:
+            return
+        row = dict(step=step, lr=float(lr), seconds=round(time.time() - self.t_start, 2),
+                   **{k: float(v) for k, v in d_vals.items()}, **{k: float(v) for k, v in g_vals.items()})
+        runs.append_metrics(self.run_dir, row)
+        self.writer.add_summary(_summary({k: v for k, v in row.items() if "/" in k or k == "lr"}), step)
+        if self.bar is not None:
+            self.bar.set_postfix({"D": "{:.3f}".format(d_vals["D/loss"]),
+                                  "G/cls": "{:.3f}".format(g_vals.get("G/loss_cls", float("nan"))),
+                                  "G/rec": "{:.3f}".format(g_vals.get("G/loss_rec", float("nan")))})
+
+    def add_samples(self, grid, step):
+        if grid is not None:
+            self.writer.add_summary(_summary({}, image=grid), step)
+
+    def close(self):
+        if self.bar is not None:
+            self.bar.close()
+        self.writer.close()
+
+
+def _summary(values: dict, image=None):
+    summary = tf.Summary(value=[tf.Summary.Value(tag=k, simple_value=float(v)) for k, v in values.items()])
+    if image is not None:
+        summary.value.add(tag="samples", image=tf.Summary.Image(
+            height=image.shape[0], width=image.shape[1], colorspace=3, encoded_image_string=png_bytes(image)))
+    return summary

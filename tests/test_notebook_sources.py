@@ -1,0 +1,58 @@
+"""The .ipynb files are the notebooks' only source: committed clean, teaching, and importing what exists.
+
+A static check, so a renamed or removed package name breaks a test here even before a notebook runs.
+"""
+import ast
+import importlib
+from pathlib import Path
+
+import nbformat
+import pytest
+
+NOTEBOOKS = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("*.ipynb"))
+
+
+def test_there_is_no_second_source_of_the_notebooks():
+    root = NOTEBOOKS[0].parent.parent
+    assert len(NOTEBOOKS) >= 8
+    assert not (root / "scripts" / "notebooks").exists(), "notebooks are edited as .ipynb; no generator scripts"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_is_committed_clean_and_teaches_before_each_step(path):
+    nb = nbformat.read(str(path), as_version=4)
+    nbformat.validate(nb)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(not c.outputs and c.execution_count is None for c in code), "commit notebooks without outputs"
+    tagged = [c for c in code if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1, "one papermill parameters cell"
+    for before, cell in zip(nb.cells, nb.cells[1:]):
+        if cell.cell_type == "code":
+            assert before.cell_type == "markdown", "a markdown cell must say what this step does:\n" + cell.source
+
+
+def _imports(source):
+    """(module, [names]) for every `from stargan_nb... import ...` and `import stargan_nb...` in a cell."""
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("stargan_nb"):
+            yield node.module, [a.name for a in node.names]
+        elif isinstance(node, ast.Import):
+            for a in node.names:
+                if a.name.startswith("stargan_nb"):
+                    yield a.name, []
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_name_a_notebook_imports_from_the_package_exists(path):
+    nb = nbformat.read(str(path), as_version=4)
+    seen = 0
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        for module, names in _imports(cell.source):
+            mod = importlib.import_module(module)
+            for name in names:
+                assert hasattr(mod, name) or importlib.util.find_spec(module + "." + name), \
+                    "{} imports {} from {}, which has no such name".format(path.name, name, module)
+            seen += 1
+    assert seen, "every notebook calls the package"
