@@ -58,6 +58,9 @@ class Config:
     # Device: "auto", "npu", "gpu" or "cpu"; precision_mode as the Ascend NpuOptimizer names it.
     device: str = "auto"
     precision_mode: str = "allow_fp32_to_fp16"
+    # Where a precision mode computes in fp16 (runtime.device.FP16_MODES), losses are multiplied by a
+    # dynamic loss scale starting here; an update whose gradients overflow is skipped and the scale lowered.
+    initial_loss_scale: float = 65536.0
 
     # ------------------------------------------------------------------ presets
     @classmethod
@@ -94,6 +97,8 @@ class Config:
                      "lambda_gp"]:
             if getattr(self, name) < 0:
                 raise ConfigError("{} must not be negative, got {}".format(name, getattr(self, name)))
+        if not self.initial_loss_scale >= 1:
+            raise ConfigError("initial_loss_scale must be at least 1, got {}".format(self.initial_loss_scale))
         if not self.init_learning_rate > 0:
             raise ConfigError("init_learning_rate must be > 0, got {}".format(self.init_learning_rate))
         for name in ["beta1", "beta2"]:
@@ -184,7 +189,7 @@ def parse_overrides(items) -> dict:
     return overrides
 
 
-PRECISION_MODES = ("allow_fp32_to_fp16", "allow_mix_precision", "force_fp16", "force_fp32")
+PRECISION_MODES = ("allow_fp32_to_fp16", "allow_mix_precision", "force_fp16", "force_fp32", "must_keep_origin_dtype")
 
 # The paper / model card.
 _CELEBA = {}

@@ -38,6 +38,9 @@ CONVERTED_FROM = "converted_from.json"
 
 ARCHITECTURE_FIELDS = ("image_size", "g_conv_dim", "d_conv_dim", "g_repeat_num", "d_repeat_num",
                        "c_dim", "selected_attrs")
+# The fields that decide which rows are test images (data.attributes.split): changing one on resume would
+# let test images into training. (selected_attrs, which also selects the labels, is an architecture field.)
+SPLIT_FIELDS = ("metadata_path", "n_test", "seed")
 
 
 class RunError(RuntimeError):
@@ -62,14 +65,31 @@ def ensure_writable(run_dir):
     return path
 
 
-def check_compatible(saved: Config, requested: Config, where):
-    """Refuse to resume a checkpoint into a different network: name every differing field."""
-    diffs = ["{} (saved {!r}, requested {!r})".format(f, getattr(saved, f), getattr(requested, f))
-             for f in ARCHITECTURE_FIELDS if getattr(saved, f) != getattr(requested, f)]
+def _differences(saved, requested, fields):
+    def value(config, name):  # the same attribute file, however its path is written
+        v = getattr(config, name)
+        return str(resolve(v)) if name == "metadata_path" else v
+    return ["{} (saved {!r}, requested {!r})".format(f, getattr(saved, f), getattr(requested, f))
+            for f in fields if value(saved, f) != value(requested, f)]
+
+
+def check_compatible(saved: Config, requested: Config, where, trained=True, allow_split_change=False):
+    """Refuse to resume into a different network, or (once something was trained) with a different split.
+
+    Every differing field is named. allow_split_change resumes with the new split all the same.
+    """
+    diffs = _differences(saved, requested, ARCHITECTURE_FIELDS)
     if diffs:
         raise ConfigError(
             "{} holds a run with a different architecture: {}. Use a new output_dir for the new "
             "architecture, or the saved values to resume it".format(where, "; ".join(diffs)))
+    diffs = _differences(saved, requested, SPLIT_FIELDS)
+    if diffs and trained and not allow_split_change:
+        raise ConfigError(
+            "{} was trained on another train/test split: {}. Resuming would train on images that the run "
+            "tests on. Use the saved values to resume, or a new output_dir; allow_split_change=True "
+            "(--allow-split-change) resumes anyway, and the test figures of the run then include images it "
+            "was trained on".format(where, "; ".join(diffs)))
 
 
 def config_path(run_dir):

@@ -29,6 +29,14 @@ def test_reads_celeba_format(tmp_path):
     assert table.all_names == NAMES
 
 
+def test_a_byte_order_mark_is_read_like_any_other_file(tmp_path):
+    rows = [("000001.jpg", ["-1", "1", "-1", "1", "1"]), ("000002.jpg", ["-1", "-1", "1", "-1", "-1"])]
+    path = tmp_path / "list_attr_celeba.txt"
+    path.write_bytes(b"\xef\xbb\xbf" + attr_text(rows).replace("\n", "\r\n").encode("utf-8"))  # Notepad's UTF-8
+    table = read_attributes(path, ["Blond_Hair", "Male"])
+    assert table.filenames == ["000001.jpg", "000002.jpg"] and table.labels.tolist() == [[0.0, 1.0], [1.0, 0.0]]
+
+
 @pytest.mark.parametrize("text, message", [
     ("", r":1: the file is empty"),
     ("Bald Male\n000001.jpg 1 -1\n", r":1: expected the number of images, found 'Bald Male'"),

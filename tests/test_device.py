@@ -4,38 +4,20 @@ npu_bridge ships with Huawei CANN and cannot be installed here: the NPU wiring i
 against a STAND-IN package written by the fixture below, which records what it is given.
 The real NpuOptimizer and loss-scale classes are not exercised on these machines.
 """
-import sys
-import textwrap
-
 import pytest
 from tensorflow.core.protobuf.rewriter_config_pb2 import RewriterConfig
 
 from stargan_nb.runtime import device
 from stargan_nb.config import PRECISION_MODES
 from stargan_nb.runtime.tfcompat import tf
+import npu_stand_in
 
 
 @pytest.fixture
 def npu_bridge_stand_in(tmp_path, monkeypatch):
-    pkg = tmp_path / "npu_bridge"
-    pkg.mkdir()
-    (pkg / "__init__.py").write_text("STAND_IN = True\n")
-    (pkg / "npu_init.py").write_text(textwrap.dedent("""
-        # Stand-in for CANN's npu_bridge.npu_init: records the arguments it is given.
-        class ExponentialUpdateLossScaleManager:
-            def __init__(self, **kwargs):
-                self.kwargs = kwargs
-
-        class NPULossScaleOptimizer:
-            def __init__(self, opt, loss_scale_manager):
-                self.opt, self.loss_scale_manager = opt, loss_scale_manager
-    """))
-    monkeypatch.syspath_prepend(str(tmp_path))
-    for name in ["npu_bridge", "npu_bridge.npu_init"]:
-        sys.modules.pop(name, None)
+    npu_stand_in.install(tmp_path, monkeypatch)
     yield
-    for name in ["npu_bridge", "npu_bridge.npu_init"]:
-        sys.modules.pop(name, None)
+    npu_stand_in.forget()
 
 
 def test_this_machine_is_a_cpu():
@@ -84,24 +66,36 @@ def test_bad_device_or_mode_is_named():
 
 def test_npu_detected_and_optimizer_wrapped_with_the_stand_in(npu_bridge_stand_in):
     assert device.detect_device() == "npu"
-    opt = tf.train.AdamOptimizer(1e-4)
-    wrapped = device.wrap_optimizer(opt, "npu", "allow_mix_precision")
-    assert type(wrapped).__name__ == "NPULossScaleOptimizer" and wrapped.opt is opt
-    assert wrapped.loss_scale_manager.kwargs == dict(
-        init_loss_scale=2 ** 16, incr_every_n_steps=1000, decr_every_n_nan_or_inf=2, decr_ratio=0.5)
-    assert device.wrap_optimizer(opt, "npu", "allow_fp32_to_fp16") is opt  # no loss scale needed
+    with tf.Graph().as_default():
+        opt = tf.train.AdamOptimizer(1e-4)
+        for mode in PRECISION_MODES:
+            wrapped = device.wrap_optimizer(opt, "npu", mode)
+            if mode == "must_keep_origin_dtype":  # the one mode that keeps fp32: nothing to scale
+                assert wrapped is opt and device.loss_scale(wrapped) is None
+                continue
+            assert type(wrapped).__name__ == "NPULossScaleOptimizer" and wrapped.opt is opt
+            assert wrapped.loss_scale_manager.kwargs == dict(
+                init_loss_scale=2 ** 16, incr_every_n_steps=1000, decr_every_n_nan_or_inf=2, decr_ratio=0.5)
+            assert device.loss_scale(wrapped) is not None
     assert device.environment_report()["npu_bridge"] is True
 
 
-def test_gpu_mixed_precision_uses_tensorflows_rewrite():
+def test_gpu_mixed_precision_scales_the_loss_and_leaves_other_sessions_alone():
     with tf.Graph().as_default():
         opt = tf.train.AdamOptimizer(1e-4)
-        try:
-            wrapped = device.wrap_optimizer(opt, "gpu", "allow_mix_precision")
-        finally:  # the rewrite is a process-wide switch: turn it off for the tests that follow
-            tf.train.experimental.disable_mixed_precision_graph_rewrite()
+        wrapped = device.wrap_optimizer(opt, "gpu", "allow_mix_precision", initial_loss_scale=1024)
         assert wrapped is not opt and "LossScale" in type(wrapped).__name__
-    assert device.wrap_optimizer(opt, "cpu", "allow_mix_precision") is opt
+        with tf.Session() as s:
+            s.run(tf.global_variables_initializer())
+            assert s.run(device.loss_scale(wrapped)) == 1024
+    for mode in PRECISION_MODES:
+        if mode != "allow_mix_precision":
+            assert device.wrap_optimizer(opt, "gpu", mode) is opt
+        assert device.wrap_optimizer(opt, "cpu", mode) is opt
+    from tensorflow.python.training.experimental import mixed_precision_global_state as state
+    enabled = getattr(state, "is_mixed_precision_graph_rewrite_enabled",  # TF 2.x; TF 1.15 has the flag only
+                      lambda: state.mixed_precision_graph_rewrite_is_enabled)()
+    assert not enabled, "the rewrite is per session (session_config), not switched on for the whole process"
 
 
 def test_environment_report_lists_what_is_missing(monkeypatch):

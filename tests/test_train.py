@@ -78,6 +78,32 @@ def test_resume_refuses_another_architecture_and_touches_nothing(tiny, tmp_path)
     assert (tmp_path / "run" / "config.json").read_text() == config_before
 
 
+@pytest.mark.parametrize("change, named", [
+    (dict(seed=7), r"seed \(saved 1234, requested 7\)"),
+    (dict(n_test=12), r"n_test \(saved 8, requested 12\)"),
+])
+def test_resume_refuses_another_split_unless_allowed(tiny, tmp_path, change, named):
+    run = str(tmp_path / "run")
+    train(tiny, run, progress=False, max_iterations=2)
+    before = files_in(run)
+    with pytest.raises(ConfigError, match=named + r".*train on images that the run tests on.*allow_split_change"):
+        train(tiny.replace(**change), run, progress=False)
+    assert files_in(run) == before
+    result = train(tiny.replace(**change), run, progress=False, max_iterations=1, allow_split_change=True)
+    assert (result["start_step"], result["step"]) == (2, 3)
+
+
+def test_resume_takes_the_same_attribute_file_however_its_path_is_written(tiny, tmp_path, monkeypatch):
+    run = str(tmp_path / "run")
+    train(tiny, run, progress=False, max_iterations=1)
+    monkeypatch.chdir(os.path.dirname(tiny.metadata_path))
+    monkeypatch.setenv("STARGAN_NB_ROOT", os.path.dirname(tiny.metadata_path))
+    same_file = tiny.replace(metadata_path=os.path.basename(tiny.metadata_path))
+    assert train(same_file, run, progress=False, max_iterations=1)["step"] == 2
+    with pytest.raises(ConfigError, match=r"metadata_path \(saved"):
+        train(tiny.replace(metadata_path=str(tmp_path / "other" / "list_attr_celeba.txt")), run, progress=False)
+
+
 def test_nan_stops_training_and_keeps_the_last_good_checkpoint(tiny, tmp_path):
     run = str(tmp_path / "run")
     train(tiny, run, progress=False, max_iterations=4)

@@ -31,7 +31,7 @@ def _trained_weights(reference_order):
                 sess.run(g.d_iteration["step"])
                 sess.run(ref_g_step)
             else:
-                _, _, g_parts = run_iteration(sess, g, 0, CFG)
+                _, _, g_parts, _ = run_iteration(sess, g, 0, CFG)
                 assert set(g_parts) >= {"G/loss", "G/loss_rec", "G/loss_cls", "G/loss_fake"}
             return before, sess.run(variables(G_SCOPE)), sess.run(variables(D_SCOPE))
 
@@ -54,9 +54,36 @@ def test_d_iteration_leaves_the_generator_alone():
         with tf.Session() as sess:
             sess.run(tf.global_variables_initializer())
             before = sess.run(variables(G_SCOPE))
-            lr, d_parts, g_parts = run_iteration(sess, g, 0, cfg)
+            lr, d_parts, g_parts, scaling = run_iteration(sess, g, 0, cfg)
             after = sess.run(variables(G_SCOPE))
-            assert g_parts is None and np.isfinite(d_parts["D/loss"]) and lr > 0
+            assert g_parts is None and scaling == {} and np.isfinite(d_parts["D/loss"]) and lr > 0
             assert sess.run(g.global_step) == 1
     for a, b in zip(before, after):
         np.testing.assert_array_equal(a, b)
+
+
+def test_every_tensor_of_the_training_graph_has_a_static_shape(toy_root):
+    """Graph compilers (the NPU's above all) then compile one graph, with no dynamic-input options."""
+    from stargan_nb.data import dataset as datasets
+    from stargan_nb.training.loop import build_graph, fixed_test_batch
+    from tiny import tiny_config
+    config = tiny_config(toy_root, d_train_repeat=5)
+    dataset = datasets.load_dataset(config)
+    x_fixed, _ = fixed_test_batch(config, dataset)
+    graph, g, _, _ = build_graph(config, dataset, "cpu", sample_batch=len(x_fixed))
+    fetches = [g.d_iteration, g.g_iteration, g.fake_sample]
+    flat = []
+    for f in fetches:
+        flat += list(f.values()) if isinstance(f, dict) else [f]
+    stack = [getattr(t, "op", t) for t in flat for t in (t.values() if isinstance(t, dict) else [t])]
+    seen, unknown = set(), []
+    while stack:
+        op = stack.pop()
+        if op.name in seen:
+            continue
+        seen.add(op.name)
+        stack += [i.op for i in op.inputs] + list(op.control_inputs)
+        unknown += [t.name for t in op.outputs if t.dtype not in (tf.resource, tf.variant, tf.string)
+                    and not t.shape.is_fully_defined()]
+    assert len(seen) > 1000, "the whole training graph was walked"
+    assert unknown == []

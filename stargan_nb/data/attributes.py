@@ -48,7 +48,7 @@ def read_attribute_file(metadata_path) -> AttributeTable:
     """Parse every attribute of every row (no selection)."""
     path = str(metadata_path)
     try:
-        with open(path, encoding="utf-8") as f:
+        with open(path, encoding="utf-8-sig") as f:  # -sig: a byte-order mark (some Windows editors write one) is skipped
             lines = f.read().splitlines()
     except FileNotFoundError:
         raise DataFormatError(

@@ -11,6 +11,9 @@ from ..runtime.tfcompat import tf
 
 def classification_loss(logits, labels):
     ce = tf.nn.sigmoid_cross_entropy_with_logits(labels=labels, logits=logits)
+    batch = logits.shape[0].value  # static when known, so graph compilers see no shape computed at run time
+    if batch:
+        return tf.reduce_sum(ce) * (1.0 / batch)
     return tf.reduce_sum(ce) / tf.cast(tf.shape(logits)[0], logits.dtype)
 
 

@@ -70,13 +70,13 @@ def generator_inputs(config, batch=None, names=(INPUT_IMAGE, INPUT_LABEL)):
             tf.placeholder(tf.float32, [batch, config.c_dim], name=names[1]))
 
 
-def generator_on_placeholders(config, names=(INPUT_IMAGE, INPUT_LABEL, OUTPUT)):
-    """G fed by placeholders, any batch size: (x, c, out), with `out` named names[2].
+def generator_on_placeholders(config, names=(INPUT_IMAGE, INPUT_LABEL, OUTPUT), batch=None):
+    """G fed by placeholders, any batch size (or `batch`): (x, c, out), with `out` named names[2].
 
     The one graph behind inference, freezing, conversion and training's sample grids, so the
     frozen .pb and the notebooks' generator cannot differ.
     """
-    x, c = generator_inputs(config, names=names[:2])
+    x, c = generator_inputs(config, batch=batch, names=names[:2])
     return x, c, tf.identity(generator(x, c, config), name=names[2])
 
 

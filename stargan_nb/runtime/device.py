@@ -87,22 +87,56 @@ def session_config(device: str, precision_mode: str = "allow_fp32_to_fp16") -> "
     return config
 
 
-def wrap_optimizer(optimizer, device: str, precision_mode: str):
-    """Loss scaling where mixed precision needs it.
+# Which precision modes compute in fp16 and so need loss scaling. NPU, from CANN's documentation of
+# precision_mode (ATC / GE options, Ascend 910): allow_fp32_to_fp16 runs matrix ("cube") operators such as
+# convolutions in fp16; force_fp16 runs everything that has an fp16 kernel in fp16; allow_mix_precision
+# lowers the operators of its built-in list to fp16; force_fp32 (cube_fp16in_fp32out) still prefers fp16
+# inputs with fp32 outputs for cube operators. Only must_keep_origin_dtype keeps fp32 throughout (and
+# fails on chips whose convolutions have no fp32 kernel). GPU: only allow_mix_precision (TensorFlow's
+# automatic mixed precision) leaves fp32. WGAN-GP's second-order gradients are the first to underflow.
+FP16_MODES = {
+    "npu": ("allow_fp32_to_fp16", "force_fp16", "allow_mix_precision", "force_fp32"),
+    "gpu": ("allow_mix_precision",),
+    "cpu": (),
+}
 
-    npu + allow_mix_precision: NPULossScaleOptimizer with a dynamic loss scale (2**16,
-    doubled every 1000 finite steps, halved after 2 overflows). gpu + allow_mix_precision:
-    TensorFlow's mixed-precision graph rewrite, which adds its own dynamic loss scale.
+
+def needs_loss_scaling(device: str, precision_mode: str) -> bool:
+    return precision_mode in FP16_MODES[device]
+
+
+def wrap_optimizer(optimizer, device: str, precision_mode: str, initial_loss_scale: float = 2 ** 16):
+    """Dynamic loss scaling wherever the device computes in fp16 (FP16_MODES).
+
+    npu: NPULossScaleOptimizer with an ExponentialUpdateLossScaleManager (initial_loss_scale, doubled
+    after 1000 finite steps, halved after 2 overflows), the recipe of Huawei's model zoo. gpu: TensorFlow's
+    loss-scale optimizer for its automatic mixed precision, with a dynamic scale (doubled after 2000 finite
+    steps, halved on each overflow). Both skip an update whose gradients are not finite. `loss_scale(wrapped)`
+    reads the current scale.
     """
     _check(device, precision_mode)
-    if device == "npu" and precision_mode == "allow_mix_precision":
+    if not needs_loss_scaling(device, precision_mode):
+        return optimizer
+    if device == "npu":
         npu_init = importlib.import_module("npu_bridge.npu_init")
         manager = npu_init.ExponentialUpdateLossScaleManager(
-            init_loss_scale=2 ** 16, incr_every_n_steps=1000, decr_every_n_nan_or_inf=2, decr_ratio=0.5)
-        return npu_init.NPULossScaleOptimizer(optimizer, manager)
-    if device == "gpu" and precision_mode == "allow_mix_precision":
-        return tf.train.experimental.enable_mixed_precision_graph_rewrite(optimizer)
-    return optimizer
+            init_loss_scale=initial_loss_scale, incr_every_n_steps=1000, decr_every_n_nan_or_inf=2,
+            decr_ratio=0.5)
+        wrapped = npu_init.NPULossScaleOptimizer(optimizer, manager)
+        wrapped.stargan_loss_scale = manager.get_loss_scale
+        return wrapped
+    # The rewrite itself is session_config("gpu", "allow_mix_precision")'s auto_mixed_precision, per session;
+    # enable_mixed_precision_graph_rewrite would also switch it on for every later session of the process.
+    scale = tf.train.experimental.DynamicLossScale(initial_loss_scale=initial_loss_scale)
+    wrapped = tf.train.experimental.MixedPrecisionLossScaleOptimizer(optimizer, scale)
+    wrapped.stargan_loss_scale = scale
+    return wrapped
+
+
+def loss_scale(optimizer):
+    """The current loss scale of an optimizer from wrap_optimizer, as a tensor; None without loss scaling."""
+    read = getattr(optimizer, "stargan_loss_scale", None)
+    return None if read is None else tf.cast(read(), tf.float32)
 
 
 def environment_report() -> dict:

@@ -40,6 +40,12 @@ def check_resumable(checkpoint, graph):
     """A checkpoint without the optimizer state (a converted run) cannot resume: say so, not NotFoundError."""
     saved = {name for name, _ in tf.train.list_variables(checkpoint)}
     missing = sorted(v.op.name for v in graph.get_collection(tf.GraphKeys.GLOBAL_VARIABLES) if v.op.name not in saved)
+    if missing and not any("adam" in name.lower() for name in missing):
+        raise runs.RunError(
+            "{} lacks {} variables of this training graph (e.g. {}): it was written with other training settings, "
+            "such as a precision_mode without loss scaling, whose state is part of a checkpoint. Resume with the "
+            "settings it was trained with, or train into a new output_dir".format(
+                checkpoint, len(missing), ", ".join(missing[:3])))
     if missing:
         raise runs.RunError(
             "{} lacks {} variables that training needs (e.g. {}): it holds only the networks, as a run converted "

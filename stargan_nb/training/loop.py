@@ -22,23 +22,25 @@ from .guards import StopRequest, TrainingDivergedError, bad_image_error, check_f
 from .monitor import Monitor, SampleWriter
 
 
-def prepare_run_dir(config, run_dir):
-    """The run directory, writable, holding this config (a different architecture there is refused)."""
+def prepare_run_dir(config, run_dir, allow_split_change=False):
+    """The run directory, writable, holding this config (another architecture or split there is refused)."""
     run_dir = runs.ensure_writable(run_dir or config.output_dir)
     if os.path.exists(runs.config_path(run_dir)):
-        runs.check_compatible(Config.load(runs.config_path(run_dir)), config, run_dir)
+        runs.check_compatible(Config.load(runs.config_path(run_dir)), config, run_dir,
+                              trained=runs.latest_checkpoint(run_dir) is not None,
+                              allow_split_change=allow_split_change)
     config.save(runs.config_path(run_dir))
     os.makedirs(runs.checkpoint_dir(run_dir), exist_ok=True)
     return run_dir
 
 
-def build_graph(config, dataset, device):
+def build_graph(config, dataset, device, sample_batch=None):
     """The training graph fed by the training split's pipeline, its saver and its initialiser."""
     graph = tf.Graph()
     with graph.as_default():
         tf.set_random_seed(config.seed)
         images, labels = tf.data.make_one_shot_iterator(datasets.make_input(config, dataset, "train")).get_next()
-        g = build_training_graph(images, labels, config, device)
+        g = build_training_graph(images, labels, config, device, sample_batch=sample_batch)
         saver = tf.train.Saver(max_to_keep=config.keep_checkpoints)
         init = tf.global_variables_initializer()
     return graph, g, saver, init
@@ -54,18 +56,19 @@ def fixed_test_batch(config, dataset, n=8):
     return images, labels
 
 
-def train(config: Config, run_dir=None, progress=True, max_iterations=None):
+def train(config: Config, run_dir=None, progress=True, max_iterations=None, allow_split_change=False):
     """Train (or resume) a run; returns a dict with the final step, checkpoint and timing.
 
     max_iterations stops this call after that many new iterations (the schedule still follows
     config.training_iterations), which is how tests and notebooks train in slices.
+    allow_split_change: resume even though seed, n_test or metadata_path changed the train/test split.
     """
     config.validate()
-    run_dir = prepare_run_dir(config, run_dir)
+    run_dir = prepare_run_dir(config, run_dir, allow_split_change)
     dataset = datasets.load_dataset(config)
     x_fixed, c_fixed = fixed_test_batch(config, dataset)
     device = devices.resolve_device(config.device)
-    graph, g, saver, init = build_graph(config, dataset, device)
+    graph, g, saver, init = build_graph(config, dataset, device, sample_batch=len(x_fixed) or None)
     sess = tf.Session(graph=graph, config=devices.session_config(device, config.precision_mode))
     monitor = None
     try:
@@ -80,7 +83,7 @@ def train(config: Config, run_dir=None, progress=True, max_iterations=None):
         with StopRequest() as stop:
             while step < target and not stop.signal:
                 try:
-                    lr, d_vals, new_g_vals = run_iteration(sess, g, step, config)
+                    lr, d_vals, new_g_vals, scaling = run_iteration(sess, g, step, config)
                 except tf.errors.InvalidArgumentError as err:  # the decoder met a bad image
                     checkpoints.save(step)  # keep what was trained, then name the broken files
                     monitor.close()
@@ -88,7 +91,7 @@ def train(config: Config, run_dir=None, progress=True, max_iterations=None):
                 step += 1
                 g_vals = new_g_vals or g_vals  # D-only iterations report G's last values
                 check_finite(step, dict(d_vals, **g_vals), run_dir)
-                monitor.iteration_done(step, lr, d_vals, g_vals, last=(step == target))
+                monitor.iteration_done(step, lr, d_vals, g_vals, scaling, last=(step == target))
                 if step % config.save_steps == 0:
                     monitor.add_samples(samples.write(sess, step), step)
                 if step % config.checkpoint_steps == 0:
@@ -130,8 +133,10 @@ def main(argv=None):
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                    help="override a Config field (JSON value), e.g. --set training_iterations=500")
     p.add_argument("--no-progress", action="store_true")
+    p.add_argument("--allow-split-change", action="store_true",
+                   help="resume although seed, n_test or metadata_path changed the train/test split")
     a = p.parse_args(argv)
     config = Config.preset(a.preset, **parse_overrides(a.set))
     result = train(config, a.run_dir or str(resolve(config.output_dir)), progress=not a.no_progress,
-                   max_iterations=a.max_iterations)
+                   max_iterations=a.max_iterations, allow_split_change=a.allow_split_change)
     print(json.dumps(result))

@@ -41,6 +41,9 @@ class Monitor:
     def __init__(self, run_dir, graph, step, config, progress=True):
         self.run_dir, self.config = run_dir, config
         runs.truncate_metrics(run_dir, step)  # rows after the checkpoint are about to be trained again
+        # Updates skipped by loss scaling so far, per network, carried over from the rows already logged.
+        last = (runs.read_metrics(run_dir) or [{}])[-1]
+        self.skipped = {k: int(v) for k, v in last.items() if k.startswith("skipped_updates/")}
         self.writer = tf.summary.FileWriter(runs.logs_dir(run_dir), graph=graph if step == 0 else None)
         self.t_start = time.time()
         self.bar = None
@@ -49,14 +52,24 @@ class Monitor:
             self.bar = tqdm(total=config.training_iterations, initial=step, desc="training", unit="it",
                             dynamic_ncols=True)
 
-    def iteration_done(self, step, lr, d_vals, g_vals, last):
-        """Advance the bar; on a summary step (or the last of this call) log a row."""
+    def iteration_done(self, step, lr, d_vals, g_vals, scaling=None, last=False):
+        """Advance the bar; on a summary step (or the last of this call) log a row.
+
+        scaling: {"loss_scale/D": s, "skipped/D": 0 or 1, ...} of this iteration under loss scaling;
+        the row gets the current scales and the updates skipped since the run began.
+        """
+        scaling = scaling or {}
+        for key, value in scaling.items():
+            if key.startswith("skipped/"):
+                name = "skipped_updates/" + key.split("/", 1)[1]
+                self.skipped[name] = self.skipped.get(name, 0) + int(value)
         if self.bar is not None:
             self.bar.update(1)
         if step % self.config.summary_steps and not last:
             return
         row = dict(step=step, lr=float(lr), seconds=round(time.time() - self.t_start, 2),
-                   **{k: float(v) for k, v in d_vals.items()}, **{k: float(v) for k, v in g_vals.items()})
+                   **{k: float(v) for k, v in d_vals.items()}, **{k: float(v) for k, v in g_vals.items()},
+                   **{k: float(v) for k, v in scaling.items() if k.startswith("loss_scale/")}, **self.skipped)
         runs.append_metrics(self.run_dir, row)
         self.writer.add_summary(_summary({k: v for k, v in row.items() if "/" in k or k == "lr"}), step)
         if self.bar is not None:
