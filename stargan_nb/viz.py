@@ -73,6 +73,52 @@ def plot_transfer(transfer, judge_name):
     return fig
 
 
+def fid_rows(fid):
+    """(name, FID, KID, KID std) for the floor, the run and the ceiling, in that order, as evaluate_run reports them."""
+    rows = []
+    if "floor" in fid:
+        rows.append(("floor: real training images", fid["floor"]["fid"], fid["floor"]["kid"], fid["floor"]["kid_std"]))
+    rows.append(("this run's translations", fid["model_card"], fid["model_card_kid"], fid["model_card_kid_std"]))
+    if "ceiling" in fid:
+        rows.append(("ceiling: untrained generator", fid["ceiling"]["fid"], fid["ceiling"]["kid"],
+                     fid["ceiling"]["kid_std"]))
+    return rows
+
+
+def fid_table(fid):
+    """FID and KID of the run between its floor and its ceiling, with the image counts behind them."""
+    table = format_table(["against the real test images", "FID", "KID", "KID std"], fid_rows(fid),
+                         ["{}", "{:.2f}", "{:.4f}", "{:.4f}"])
+    return table + "\n{} test images, each repeated once per target: {} real against {} generated; the real " \
+        "covariance has rank at most {} of 2048, so compare FIDs only at this count (KID is unbiased)".format(
+            fid["n_images"], fid["n_real"], fid["n_fake"], fid["covariance_rank_real_at_most"])
+
+
+def plot_fid(fid):
+    """FID and KID side by side: where the run lies between real images (floor) and an untrained G (ceiling)."""
+    plt = _plt()
+    rows = fid_rows(fid)
+    names = [r[0] for r in rows]
+    colours = ["tab:green" if n.startswith("floor") else "tab:red" if n.startswith("ceiling") else "tab:blue"
+               for n in names]
+    fig, axes = plt.subplots(1, 2, figsize=(11, 0.6 * len(rows) + 1.6))
+    for ax, values, errors, label in ((axes[0], [r[1] for r in rows], None, "FID (lower is better)"),
+                                      (axes[1], [r[2] for r in rows], [r[3] for r in rows],
+                                       "KID, mean and std over subsets")):
+        pos = np.arange(len(rows))[::-1]
+        ax.barh(pos, values, xerr=errors, color=colours, capsize=3)
+        ax.set_yticks(pos)
+        ax.set_yticklabels(names if ax is axes[0] else [""] * len(rows))
+        ax.set_xlabel(label)
+        ax.axvline(0, color="grey", lw=0.6)
+        for p, v in zip(pos, values):
+            ax.text(v, p, " {:.3g}".format(v), va="center", fontsize=8)
+        ax.margins(x=0.25)
+    fig.suptitle("{} test images x {} targets".format(fid["n_images"], fid["n_fake"] // max(fid["n_images"], 1)))
+    fig.tight_layout()
+    return fig
+
+
 def bar_frequencies(freqs: dict, highlight=(), title="Attribute frequencies"):
     plt = _plt()
     names = list(freqs)

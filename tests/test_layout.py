@@ -40,7 +40,7 @@ def test_one_command_line_lists_its_commands_and_rejects_unknown_ones():
     out = subprocess.run([sys.executable, "-m", "stargan_nb"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                          universal_newlines=True)
     assert out.returncode == 2
-    for command in ("demo", "train", "accuracy", "freeze", "convert"):
+    for command in ("demo", "train", "accuracy", "freeze", "convert", "inception"):
         assert "\n    {} ".format(command) in out.stdout
     out = subprocess.run([sys.executable, "-m", "stargan_nb", "trian"], stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE, universal_newlines=True)

@@ -1,11 +1,18 @@
-"""Evaluate a run: attribute-transfer accuracy, reconstruction error and FID, written to eval.json.
+"""Evaluate a run: attribute-transfer accuracy, reconstruction error, FID and KID, written to eval.json.
 
 FID protocols (activations from TTUR's Inception graph, images fed as 0..255 floats):
-- model_card: the model card's single FID. Real set: each test input repeated once per
-  create_labels target (n_images x c_dim images). Fake set: the n_images x c_dim translations.
-  With 2000 test images and 5 attributes that is 10,000 against 10,000 images.
-- per_attribute: for attribute a, the translations whose target has a switched on, against the
-  real test images that have a; `per_attribute_mean` averages them.
+- model_card: the model card's single FID. Real set: each test input repeated once per create_labels
+  target (n x c_dim images); fake set: the n x c_dim translations. With 2000 test images and 5 attributes
+  that is 10,000 against 10,000 images, as the card's 15.3 was computed. The repeats keep the two sets the
+  same size, as the card did, but add nothing: the real covariance has rank at most n - 1, which the
+  output states (`covariance_rank_real_at_most`).
+- per_attribute: for attribute a, the translations whose target has a switched on, against the real test
+  images that have a; `per_attribute_mean` averages them.
+- reference points, same protocol and sizes, so that the number can be read: `floor`, real training
+  images (n x c_dim, distinct) in place of the translations, what a perfect generator would score against
+  the same reals; `ceiling`, the untrained generator's translations.
+- KID beside each FID (unbiased, mean and standard deviation over subsets of the distinct images):
+  FID is biased upwards by few images, KID is not, so KID is the figure to trust on small test sets.
 """
 import os
 import time
@@ -25,24 +32,65 @@ def reconstruction_error(gen, images, labels, fakes):
     return float(np.mean([np.abs(images - gen(f, labels)).mean() for f in fakes]))
 
 
-def fid_protocols(features, images, labels, fakes, selected_attrs, progress=True):
-    from .fid import frechet_distance, statistics
-    real_acts = features(to_uint8(images).astype(np.float32), progress=progress)
-    fake_acts = [features(to_uint8(f).astype(np.float32), progress=progress) for f in fakes]
+def _compare(real_tiled, real, fake, features_of=None):
+    """FID of the model card's protocol (real_tiled vs fake) and KID of the distinct reals vs fake."""
+    from .fid import covariance_rank_bound, frechet_distance, kernel_inception_distance, statistics
+    import warnings
+    with warnings.catch_warnings():  # the ranks are reported below instead
+        warnings.simplefilter("ignore", RuntimeWarning)
+        value = frechet_distance(*statistics(real_tiled), *statistics(fake))
+    kid, kid_std = kernel_inception_distance(real, fake)
+    return {"fid": value, "kid": kid, "kid_std": kid_std,
+            "covariance_rank_fake_at_most": covariance_rank_bound(fake)[0]}
+
+
+def fid_protocols(features, images, labels, fakes, selected_attrs, progress=True, references=None):
+    """FID / KID of the translations `fakes` (one array per create_labels target) against `images`.
+
+    references: {name: images} compared with the same reals in the same way (the floor and the ceiling).
+    """
+    from .fid import covariance_rank_bound, frechet_distance, statistics
+
+    def acts(x):
+        return features(to_uint8(x).astype(np.float32), progress=progress)
+
+    real_acts = acts(images)
+    fake_acts = [acts(f) for f in fakes]
     k = len(fakes)
-    out = {"model_card": frechet_distance(*statistics(np.tile(real_acts, (k, 1))),
-                                          *statistics(np.concatenate(fake_acts)))}
+    real_tiled = np.tile(real_acts, (k, 1))
+    model = _compare(real_tiled, real_acts, np.concatenate(fake_acts))
+    out = {"model_card": model.pop("fid"), "model_card_kid": model.pop("kid"),
+           "model_card_kid_std": model.pop("kid_std"), "covariance_rank_fake_at_most": model.pop(
+               "covariance_rank_fake_at_most")}
+    for name, (what, other) in (references or {}).items():
+        out[name] = dict(_compare(real_tiled, real_acts, acts(other)), what=what)
     targets = create_labels(labels, selected_attrs)
     per = {}
-    for i, attr in enumerate(selected_attrs):
-        fake_on = np.concatenate([acts[t[:, i] == 1] for acts, t in zip(fake_acts, targets)])
-        real_on = real_acts[labels[:, i] == 1]
-        if len(fake_on) > 1 and len(real_on) > 1:
-            per[attr] = frechet_distance(*statistics(real_on), *statistics(fake_on))
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        for i, attr in enumerate(selected_attrs):
+            fake_on = np.concatenate([a[t[:, i] == 1] for a, t in zip(fake_acts, targets)])
+            real_on = real_acts[labels[:, i] == 1]
+            if len(fake_on) > 1 and len(real_on) > 1:
+                per[attr] = frechet_distance(*statistics(real_on), *statistics(fake_on))
     out["per_attribute"] = per
     out["per_attribute_mean"] = float(np.mean(list(per.values()))) if per else None
-    out["n_real"], out["n_fake"] = int(len(real_acts) * k), int(sum(len(a) for a in fake_acts))
+    out["n_images"] = int(len(real_acts))
+    out["n_real"], out["n_fake"] = int(len(real_tiled)), int(sum(len(a) for a in fake_acts))
+    out["covariance_rank_real_at_most"] = covariance_rank_bound(real_tiled)[0]
     return out
+
+
+def reference_sets(config, dataset, images, labels, k):
+    """The floor's and the ceiling's image sets for n test images and k targets."""
+    from ..deploy.inference import Generator
+    n = len(images)
+    _, train_images, _ = data.preview(config, dataset, n=min(k * n, len(dataset.split.train_files)), which="train")
+    with Generator.untrained(config, seed=0) as untrained:
+        untrained_fakes = np.concatenate([untrained(images, c) for c in create_labels(labels, config.selected_attrs)])
+    return {"floor": ("real training images in place of the translations", train_images),
+            "ceiling": ("the untrained generator's translations", untrained_fakes)}
 
 
 def choose_judge(config, dataset, run_dir, judge="auto", judge_iterations=2000, progress=True):
@@ -64,8 +112,12 @@ def choose_judge(config, dataset, run_dir, judge="auto", judge_iterations=2000, 
 
 
 def evaluate_run(run_dir, n_images=2000, checkpoint=None, inception_pb=None, judge="auto",
-                 judge_iterations=2000, progress=True):
-    """Everything 06_fid_evaluation reports; also written to <run_dir>/eval.json."""
+                 judge_iterations=2000, progress=True, fid_images=None, fid_references=True):
+    """Everything 06_fid_evaluation reports; also written to <run_dir>/eval.json.
+
+    fid_images: FID and KID on the first fid_images test images (all n_images when None): Inception is the
+    slow part (about 18 images/s on 2 cores). fid_references: also the floor and the ceiling.
+    """
     t0 = time.time()
     gen, config, dataset, images, labels = open_run(run_dir, checkpoint, n_images)
     n = len(images)
@@ -82,9 +134,13 @@ def evaluate_run(run_dir, n_images=2000, checkpoint=None, inception_pb=None, jud
     if clf is not None:
         clf.close()
     if inception_pb and os.path.isfile(str(inception_pb)):
-        from .fid import InceptionFeatures
+        from .fid import InceptionFeatures, describe
+        m = min(int(fid_images or n), n)
+        references = reference_sets(config, dataset, images[:m], labels[:m], len(fakes)) if fid_references else None
         features = InceptionFeatures(inception_pb)
-        result["fid"] = fid_protocols(features, images, labels, fakes, config.selected_attrs, progress)
+        result["fid"] = fid_protocols(features, images[:m], labels[:m], [f[:m] for f in fakes],
+                                      config.selected_attrs, progress, references)
+        result["fid"]["inception"] = describe(inception_pb)
         features.close()
     else:
         result["fid"] = None

