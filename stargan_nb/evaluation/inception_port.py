@@ -20,6 +20,7 @@ What the port has to get right, as the archive's TorchScript code says:
   and in the E blocks the 1 x 3 output of each split tower before its 3 x 1 output.
 """
 import hashlib
+import io
 import os
 import pickle
 import re
@@ -114,7 +115,7 @@ class Module:
 
 def read_module_tree(archive_bytes):
     """The root Module of a TorchScript archive, its tensors as numpy arrays; torch is not imported."""
-    archive = zipfile.ZipFile(_BytesIO(archive_bytes))
+    archive = zipfile.ZipFile(io.BytesIO(archive_bytes))
     prefix = archive.namelist()[0].split("/")[0] + "/"
     dtypes = {"FloatStorage": np.float32, "DoubleStorage": np.float64, "LongStorage": np.int64,
               "IntStorage": np.int32}
@@ -144,11 +145,6 @@ def read_module_tree(archive_bytes):
     root.code = {name[len(prefix + "code/"):]: archive.read(name).decode("utf-8") for name in archive.namelist()
                  if name.startswith(prefix + "code/") and name.endswith(".py")}
     return root
-
-
-def _BytesIO(data):
-    import io
-    return io.BytesIO(data)
 
 
 def _rebuild_tensor(storage, offset, size, stride, *unused):
@@ -255,6 +251,11 @@ def build_graph_def(root):
     return graph.as_graph_def()
 
 
+def source_note_path(pb_path):
+    """The note written beside a rebuilt graph; its presence is how a rebuilt graph is told from the original."""
+    return os.path.splitext(os.fspath(pb_path))[0] + ".source.txt"
+
+
 def write_graph(pb_path, cache_dir):
     """Download (or reuse) the wheel in cache_dir, rebuild the graph, write it to pb_path; returns pb_path."""
     from ..runtime.atomic import write_bytes_atomic, write_text_atomic
@@ -262,7 +263,7 @@ def write_graph(pb_path, cache_dir):
     root = read_module_tree(read_archive(wheel))
     graph_def = build_graph_def(root)
     write_bytes_atomic(pb_path, graph_def.SerializeToString())
-    write_text_atomic(os.path.splitext(pb_path)[0] + ".source.txt",
+    write_text_atomic(source_note_path(pb_path),
                       "Rebuilt by stargan_nb.evaluation.inception_port from {} ({}, sha256 {}): NVIDIA's port of "
                       "inception-2015-12-05, not the original classify_image_graph_def.pb.\n".format(
                           ARCHIVE_MEMBER, WHEEL_FILE, WHEEL_SHA256))
