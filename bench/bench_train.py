@@ -15,7 +15,7 @@ import time
 
 from stargan_nb import data
 from stargan_nb.runtime import device as devices
-from stargan_nb.config import Config
+from stargan_nb.config import Config, parse_overrides
 from stargan_nb.runtime.tfcompat import tf
 from stargan_nb.model.training_graph import build_training_graph, run_iteration
 
@@ -63,12 +63,14 @@ def main():
     p.add_argument("--preset", default="celeba", help="network size: celeba (the paper's) or toy")
     p.add_argument("--intra-threads", type=int, default=None)
     p.add_argument("--inter-threads", type=int, default=None)
+    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                   help="override a Config field (JSON value), e.g. --set lambda_id=5")
     a = p.parse_args()
     with tempfile.TemporaryDirectory() as root:
         meta = data.make_toy_celeba(root, max(200, 4 * a.batch_size), seed=0, progress=False)
         config = Config.preset(a.preset, image_root=os.path.join(root, "images"), metadata_path=meta,
                                image_size=a.image_size, batch_size=a.batch_size, n_test=16,
-                               training_iterations=100000)
+                               training_iterations=100000, **parse_overrides(a.set))
         dataset = data.load_dataset(config)
         cycle = config.d_train_repeat
         iters = -(-a.iters // cycle) * cycle
@@ -77,7 +79,7 @@ def main():
         pipe = pipeline_rate(config, dataset)
     print(json.dumps(dict(
         bench="train", impl="stargan_nb", **devices.tensorflow_build(), cpus=os.cpu_count(),
-        preset=a.preset, image_size=a.image_size, batch_size=a.batch_size,
+        preset=a.preset, overrides=parse_overrides(a.set), image_size=a.image_size, batch_size=a.batch_size,
         d_train_repeat=config.d_train_repeat, iters=iters, warmup=warmup,
         intra_threads=session_config.intra_op_parallelism_threads,
         inter_threads=session_config.inter_op_parallelism_threads,

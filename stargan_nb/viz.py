@@ -41,36 +41,105 @@ def format_table(headers, rows, formats=None):
     return "\n".join([line(headers)] + [line(r) for r in cells])
 
 
+def show_source(*functions):
+    """The package's own lines for these functions, highlighted in a notebook (plain text elsewhere):
+    a learner reads the code that runs, not a paraphrase of it."""
+    import inspect
+    from IPython.display import Code
+    return Code("\n\n".join(inspect.getsource(f) for f in functions), language="python")
+
+
+def side_by_side(texts: dict, gap=4):
+    """Several multi-line texts as columns under their titles, for comparing them line by line."""
+    columns = [[str(title), "-" * len(str(title))] + str(text).splitlines() for title, text in texts.items()]
+    widths = [max(len(line) for line in col) for col in columns]
+    height = max(len(col) for col in columns)
+    return "\n".join((" " * gap).join((col[i] if i < len(col) else "").ljust(w) for col, w in zip(columns, widths))
+                     .rstrip() for i in range(height))
+
+
+COLOUR_MOVE_LIMIT = 12  # levels of 255: what the demo allows a translation to move background and skin
+
+
 def transfer_table(transfer):
-    """The target / kept table of a transfer_accuracy result, with its summary line."""
+    """Target / kept per attribute (and, on toy faces, how far background and skin moved), with a summary."""
     attrs = list(transfer["target"])
-    table = format_table(["attribute", "target", "kept"],
-                         [(a, transfer["target"][a], transfer["kept"][a]) for a in attrs], ["{}", "{:.3f}", "{:.3f}"])
+    moves = "background_move" in transfer
+    headers = ["attribute", "target", "kept"] + (["background moved", "skin moved"] if moves else [])
+    rows = [[a, transfer["target"][a], transfer["kept"][a]]
+            + ([transfer["background_move"][a], transfer["skin_move"][a]] if moves else []) for a in attrs]
+    table = format_table(headers, rows, ["{}", "{:.3f}", "{:.3f}", "{:.1f}", "{:.1f}"][:len(headers)])
     summary = "mean target {:.3f}, min target {:.3f}, mean kept {:.3f} on {} test images".format(
         transfer["mean_target"], transfer["min_target"], transfer["mean_kept"], transfer["n_images"])
     if transfer.get("step") is not None:
         summary += " at iteration {}".format(transfer["step"])
+    if "identity_l1" in transfer:
+        summary += "\nidentity L1 |G(x, c_org) - x|: {:.4f} ([-1, 1] scale)".format(transfer["identity_l1"])
+    if moves:
+        summary += "\ncolour moves are mean |before - after| of the region's mean colour, levels 0..255 " \
+                   "(the demo allows {}); G(x, c_org) moves background {:.1f}, skin {:.1f}".format(
+                       COLOUR_MOVE_LIMIT, transfer["identity_background_move"], transfer["identity_skin_move"])
     return table + "\n" + summary
 
 
-def plot_transfer(transfer, judge_name):
-    """Target and kept accuracy per attribute as bars, with the 0.9 the demo aims for."""
+def keeping_table(result):
+    """An evaluate_run result's person-keeping figures beside the untrained generator's (its baseline)."""
+    run, base = dict(result["transfer"], reconstruction_l1=result["reconstruction_l1"]), result["baseline"]
+    rows = [("identity L1 |x - G(x, c_org)|", "identity_l1", "{:.4f}"),
+            ("reconstruction L1 |x - G(G(x, c_trg), c_org)|", "reconstruction_l1", "{:.4f}"),
+            ("largest background move (levels)", "max_background_move", "{:.1f}"),
+            ("largest skin move (levels)", "max_skin_move", "{:.1f}"),
+            ("G(x, c_org): background move (levels)", "identity_background_move", "{:.1f}"),
+            ("G(x, c_org): skin move (levels)", "identity_skin_move", "{:.1f}")]
+    return format_table(["keeping the person", "this run", "untrained G"],
+                        [(name, fmt.format(run[key]), fmt.format(base[key])) for name, key, fmt in rows if key in run])
+
+
+def plot_transfer(transfer, judge_name, baseline=None):
+    """Target and kept accuracy per attribute as bars (0.9 marked); on toy faces a second panel with how far
+    each translation moved background and skin colour (the 12-level limit marked, and an untrained
+    generator's moves as a baseline when given)."""
     plt = _plt()
     attrs = list(transfer["target"])
     pos = np.arange(len(attrs))
-    fig, ax = plt.subplots(figsize=(8, 3.4))
-    ax.bar(pos - 0.2, [transfer["target"][a] for a in attrs], 0.4, label="target")
-    ax.bar(pos + 0.2, [transfer["kept"][a] for a in attrs], 0.4, label="kept")
-    ax.set_xticks(pos)
-    ax.set_xticklabels(attrs)
-    ax.set_ylim(0, 1.05)
+    moves = "background_move" in transfer
+    fig, axes = plt.subplots(1, 2 if moves else 1, figsize=(13 if moves else 8, 3.8), squeeze=False)
+    ax = axes[0][0]
+    ax.bar(pos - 0.2, [transfer["target"][a] for a in attrs], 0.4, label="target", color="tab:blue")
+    ax.bar(pos + 0.2, [transfer["kept"][a] for a in attrs], 0.4, label="kept", color="tab:orange")
+    _attribute_axis(ax, attrs, pos)
+    ax.set_ylim(0, 1.12)  # room above bars at 1.0
     ax.set_ylabel("fraction judged right")
     ax.axhline(0.9, color="grey", ls=":", lw=0.8)
     ax.text(1.01, 0.9, "0.9", transform=ax.get_yaxis_transform(), va="center", color="grey", fontsize=8)
-    ax.legend(loc="lower left", bbox_to_anchor=(1.04, 0), frameon=False)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, frameon=False)
     ax.set_title("attribute transfer, judged by the " + judge_name)
+    if moves:
+        ax = axes[0][1]
+        for k, (kind, colour) in enumerate((("background", "tab:purple"), ("skin", "tab:brown"))):
+            ax.bar(pos + (k - 0.5) * 0.4, [transfer[kind + "_move"][a] for a in attrs], 0.4, color=colour,
+                   label=kind + " (this run)")
+            if baseline and kind + "_move" in baseline:
+                ax.plot(pos + (k - 0.5) * 0.4, [baseline[kind + "_move"][a] for a in attrs], "_", ms=18, mew=2,
+                        color="black", label="untrained generator" if k == 0 else None)
+        _attribute_axis(ax, attrs, pos)
+        ax.set_ylabel("mean colour move (levels of 255)")
+        ax.axhline(COLOUR_MOVE_LIMIT, color="grey", ls=":", lw=0.8)
+        ax.text(1.01, COLOUR_MOVE_LIMIT, str(COLOUR_MOVE_LIMIT), transform=ax.get_yaxis_transform(), va="center",
+                color="grey", fontsize=8)
+        ax.set_ylim(0, max([COLOUR_MOVE_LIMIT * 2] + [v * 1.15 for kind in ("background", "skin")
+                                                       for v in list(transfer[kind + "_move"].values())
+                                                       + list((baseline or {}).get(kind + "_move", {}).values())]))
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=3, frameon=False)
+        ax.set_title("what should not change: background and skin colour")
     fig.tight_layout()
     return fig
+
+
+def _attribute_axis(ax, attrs, pos):
+    from .model.labels import target_title
+    ax.set_xticks(pos)
+    ax.set_xticklabels([target_title(a) for a in attrs], fontsize=9)
 
 
 def fid_rows(fid):
@@ -222,25 +291,59 @@ def translation_grid(x, fakes, selected_attrs, scale=1.4):
     return image_grid(rows, col_titles=["input"] + [target_title(a) for a in selected_attrs], scale=scale)
 
 
+# Each logged loss keeps one colour in every panel; panels group what is read together.
+LOSS_COLOURS = {"D/loss_real": "tab:blue", "D/loss_fake": "tab:orange", "G/loss_fake": "tab:red",
+                "W": "black", "D/loss_cls": "tab:green", "G/loss_cls": "tab:olive", "G/loss_rec": "tab:purple",
+                "G/loss_id": "tab:pink", "D/loss_gp": "tab:gray"}
+LOSS_PANELS = (
+    ("adversarial (WGAN)", ("D/loss_real", "D/loss_fake", "W", "G/loss_fake"), "linear", "critic score"),
+    ("attribute classification", ("D/loss_cls", "G/loss_cls"), "linear", "cross-entropy, summed over attributes"),
+    ("keeping the person", ("G/loss_rec", "G/loss_id"), "log", "mean |difference|, [-1, 1] scale"),
+    ("gradient penalty", ("D/loss_gp",), "log", "mean (||grad D|| - 1)^2"),
+)
+LOSS_LABELS = {"D/loss_real": "D real: -mean D(x)", "D/loss_fake": "D fake: mean D(G(x, c))",
+               "W": "W estimate: mean D(x) - mean D(G(x, c))", "G/loss_fake": "G: -mean D(G(x, c))",
+               "D/loss_cls": "D on real images", "G/loss_cls": "G's translations", "G/loss_rec": "reconstruction",
+               "G/loss_id": "identity", "D/loss_gp": "gradient penalty"}
+
+
+def smoothed(steps, y, smooth):
+    """A trailing moving average over `smooth` logged points, with the steps it ends at."""
+    if smooth > 1 and len(y) >= smooth:
+        return steps[smooth - 1:], np.convolve(y, np.ones(smooth) / smooth, mode="valid")
+    return steps, y
+
+
 def plot_losses(rows, smooth=1):
-    """Training curves from metrics.jsonl rows: D's parts, G's parts, on their own axes."""
+    """Training curves from metrics.jsonl rows, in four panels: adversarial, classification, reconstruction
+    and identity, gradient penalty (the last two on log scales, where their small values can be seen)."""
     plt = _plt()
     steps = np.array([r["step"] for r in rows])
-    groups = [("Discriminator", [k for k in rows[0] if k.startswith("D/")]),
-              ("Generator", [k for k in rows[0] if k.startswith("G/")])]
-    fig, axes = plt.subplots(1, 2, figsize=(12, 3.8))
-    for ax, (title, keys) in zip(axes, groups):
-        for k in keys:
-            y = np.array([r.get(k, np.nan) for r in rows], np.float64)
-            if smooth > 1 and len(y) >= smooth:
-                y = np.convolve(y, np.ones(smooth) / smooth, mode="valid")
-                ax.plot(steps[smooth - 1:], y, label=k.split("/")[1])
-            else:
-                ax.plot(steps, y, label=k.split("/")[1])
+
+    def series(key):
+        if key == "W":  # the critic's estimate of the Wasserstein distance: -(loss_real + loss_fake)
+            return -np.array([r.get("D/loss_real", np.nan) + r.get("D/loss_fake", np.nan) for r in rows], np.float64)
+        return np.array([r.get(key, np.nan) for r in rows], np.float64)
+
+    fig, axes = plt.subplots(2, 2, figsize=(12, 7))
+    for ax, (title, keys, scale, ylabel) in zip(axes.ravel(), LOSS_PANELS):
+        for key in keys:
+            y = series(key)
+            if np.isnan(y).all():
+                continue
+            x, y = smoothed(steps, y, smooth)
+            ax.plot(x, y, color=LOSS_COLOURS[key], label=LOSS_LABELS[key], lw=2 if key == "W" else 1.2)
+        ax.set_yscale(scale)
+        if scale == "linear":
+            ax.axhline(0, color="grey", lw=0.6)
         ax.set_title(title)
         ax.set_xlabel("iteration")
-        ax.axhline(0, color="grey", lw=0.6)
+        ax.set_ylabel(ylabel, fontsize=9)
         ax.legend(fontsize=8)
+    every = rows[1]["step"] - rows[0]["step"] if len(rows) > 1 else 0
+    fig.suptitle("losses logged every {} iterations, {}".format(
+        every, "moving average over {} logged points ({} iterations)".format(smooth, smooth * every)
+        if smooth > 1 else "not smoothed"))
     fig.tight_layout()
     return fig
 
@@ -261,13 +364,17 @@ def plot_learning_rate(config, rows=()):
     return fig
 
 
-def show_image_files(paths, titles=None, scale=4.0):
-    """PNG files (e.g. sample grids) one above the other."""
+def show_image_files(paths, titles=None, width=6.0):
+    """PNG files (e.g. sample grids) side by side, each `width` inches wide at its own aspect ratio, so a
+    sample grid's enlarged pixels and column titles stay readable."""
     from PIL import Image
     plt = _plt()
-    fig, axes = plt.subplots(len(paths), 1, figsize=(scale * 2, scale * len(paths)), squeeze=False)
-    for ax, path, title in zip(axes[:, 0], paths, titles or [None] * len(paths)):
-        ax.imshow(np.asarray(Image.open(path).convert("RGB")))
+    images = [np.asarray(Image.open(path).convert("RGB")) for path in paths]
+    aspect = max(img.shape[0] / img.shape[1] for img in images)
+    fig, axes = plt.subplots(1, len(images), figsize=(width * len(images), width * aspect + (0.4 if titles else 0)),
+                             squeeze=False)
+    for ax, img, title in zip(axes[0], images, titles or [None] * len(images)):
+        ax.imshow(img, interpolation="nearest")
         ax.axis("off")
         if title:
             ax.set_title(title)

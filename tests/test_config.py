@@ -9,6 +9,7 @@ def test_defaults_are_the_model_cards():
     c = Config()
     assert (c.image_size, c.g_conv_dim, c.d_conv_dim, c.g_repeat_num, c.d_repeat_num) == (128, 64, 64, 6, 6)
     assert (c.lambda_cls, c.lambda_rec, c.lambda_gp) == (1, 10, 10)
+    assert c.lambda_id == 0  # the identity term is not in the paper
     assert (c.batch_size, c.c_dim, c.d_train_repeat) == (16, 5, 5)
     assert c.selected_attrs == ["Black_Hair", "Blond_Hair", "Brown_Hair", "Male", "Young"]
     assert (c.init_learning_rate, c.lr_update_step, c.num_step_decay) == (1e-4, 1000, 100000)
@@ -39,6 +40,8 @@ def test_unknown_preset_lists_the_valid_ones():
     ({"batch_size": "16"}, r"batch_size must be a whole number, got '16' \(str\)"),
     ({"batch_size": 2.5}, r"batch_size must be a whole number"),
     ({"lambda_gp": "ten"}, r"lambda_gp must be a number"),
+    ({"lambda_id": -1}, r"lambda_id must not be negative"),
+    ({"id_batch_size": 17}, r"id_batch_size must be between 0 \(the whole batch\) and batch_size \(16\), got 17"),
     ({"selected_attrs": ["Male", "Male", "Young", "Blond_Hair", "Bald"]}, r"selected_attrs lists Male more than once"),
     ({"device": "tpu"}, r"device must be one of"),
     ({"precision_mode": "fp8"}, r"precision_mode must be one of"),

@@ -110,8 +110,18 @@ def test_environment_report_lists_what_is_missing(monkeypatch):
     assert values["PYTHONPATH (tfplugin)"].endswith("tfplugin/latest/python/site-packages")
     assert "JOB_ID" in report["missing"] and "ASCEND_OPP_PATH" in report["missing"]
     assert "RANK_SIZE" not in report["missing"]
-    text = device.format_report(report)
-    assert "JOB_ID" in text and "(not set)" in text
+    text = device.format_report(dict(report, npu_bridge=True))  # as on an Ascend host
+    assert "JOB_ID" in text and "(not set)" in text and "missing: " in text
+    here = device.format_report(dict(report, npu_bridge=False))  # anywhere else: needed there, not missing here
+    assert "needed on an Ascend host" in here and "missing" not in here and "(not set: not needed here)" in here
+
+
+def test_a_gpu_the_cpu_build_cannot_use_is_explained():
+    report = dict(device="cpu", gpu_hardware=True, build={"distribution": "intel-tensorflow==1.15.2"})
+    note = device.gpu_note(report)
+    assert "intel-tensorflow is a CPU-only build" in note and "TF_BUILD=stock" in note
+    assert "CUDA 10.0" in device.gpu_note(dict(report, build={"distribution": "tensorflow==1.15.5"}))
+    assert device.gpu_note(dict(report, gpu_hardware=False)) == "" and device.gpu_note(dict(report, device="gpu")) == ""
 
 
 def test_report_names_the_tensorflow_build():

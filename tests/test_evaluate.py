@@ -23,6 +23,13 @@ def test_eval_json_with_the_oracle_and_stand_in_fid(tiny_run, tmp_path):
     assert set(saved["transfer"]["target"]) == {"Black_Hair", "Blond_Hair", "Brown_Hair", "Male", "Young"}
     assert all(v >= 0.98 for v in saved["judge_accuracy_on_real_test_images"].values())
     assert 0 < saved["reconstruction_l1"] < 2
+    transfer, baseline = saved["transfer"], saved["baseline"]
+    for figures in (transfer, baseline):  # the run's identity figures, and the untrained generator's beside them
+        assert 0 < figures["identity_l1"] < 2
+        assert set(figures["background_move"]) == set(figures["skin_move"]) == set(transfer["target"])
+        assert figures["max_background_move"] == max(figures["background_move"].values()) > 0
+        assert 0 < figures["identity_skin_move"] < 256
+    assert 0 < baseline["reconstruction_l1"] < 2 and baseline["what"].startswith("the untrained generator")
     fid = saved["fid"]
     assert fid["n_images"] == 10 and fid["n_real"] == fid["n_fake"] == 50  # 10 inputs x 5 targets each way
     assert fid["covariance_rank_real_at_most"] == 9  # the repeats add no rank; the output says so
@@ -41,6 +48,7 @@ def test_accuracy_command_judges_each_checkpoint(tiny_run, capsys):
     assert len(lines) == 1 and result["step"] == 4 and result["n_images"] == 12
     assert set(result["target"]) == {"Black_Hair", "Blond_Hair", "Brown_Hair", "Male", "Young"}
     assert result["min_target"] == min(result["target"].values())
+    assert result["max_skin_move"] == max(result["skin_move"].values()) and 0 < result["identity_l1"] < 2
     with pytest.raises(SystemExit):
         accuracy.main([tiny_run, "--n-images", "0"])
 
@@ -48,6 +56,8 @@ def test_accuracy_command_judges_each_checkpoint(tiny_run, capsys):
 def test_classifier_judge_is_trained_then_reused(tiny_run):
     result = evaluate_run(tiny_run, n_images=12, judge="classifier", judge_iterations=5, progress=False)
     assert result["judge"] == "attribute classifier" and result["fid"] is None
+    # Without the oracle nobody knows where background and skin are: the identity L1 alone is reported.
+    assert 0 < result["transfer"]["identity_l1"] < 2 and "background_move" not in result["transfer"]
     judge_dir = runs.run_path(tiny_run, "judge")
     assert json.loads(open(judge_dir + "/judge.json").read())["iterations"] == 5
     again = evaluate_run(tiny_run, n_images=12, judge="classifier", judge_iterations=999, progress=False)

@@ -33,6 +33,22 @@ def test_matches_a_plain_scipy_computation():
     assert np.isclose(fid.frechet_distance(m1, s1, m2, s2), want, rtol=1e-6)
 
 
+@pytest.mark.parametrize("n1, n2", [(12, 30), (30, 12), (40, 40), (25, 200)])
+def test_activation_distance_is_ttur_s_number_through_a_small_eigenproblem(n1, n2):
+    """Fewer rows than dimensions (the FID of a small test set): the n x n eigenvalue route must give the
+    number TTUR's sqrtm gives, in either order of the sets; a full-rank set goes the sqrtm way itself."""
+    rng = np.random.RandomState(n1 + n2)
+    d = 64
+    a = rng.randn(n1, d) * rng.rand(d) + 0.2
+    b = rng.randn(n2, d) * rng.rand(d) * 1.3 + rng.randn(d) * 0.1
+    m1, s1, m2, s2 = a.mean(0), np.cov(a, rowvar=False), b.mean(0), np.cov(b, rowvar=False)
+    covmean = linalg.sqrtm(s1 @ s2)
+    want = ((m1 - m2) ** 2).sum() + np.trace(s1 + s2 - 2 * np.real(covmean))
+    assert np.isclose(fid.activation_distance(a, b), want, rtol=1e-6)
+    assert np.isclose(fid.activation_distance(b, a), want, rtol=1e-6)
+    assert abs(fid.activation_distance(a, a)) < 1e-6 * np.trace(s1)
+
+
 def test_singular_covariances_get_the_epsilon_and_shape_mismatch_is_named():
     s = np.zeros((4, 4))
     with warnings.catch_warnings():

@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 
 from stargan_nb.config import Config
 from stargan_nb.model.labels import create_labels, permuted_targets
@@ -92,3 +93,35 @@ def test_reconstruction_translates_back_with_the_original_label():
             with_trg = np.abs(x - s.run(g, {xp: fake, cp: c_trg})).mean()
     np.testing.assert_allclose(rec_loss, with_org, rtol=1e-5)
     assert abs(with_org - with_trg) > 1e-4  # the two choices are distinguishable here
+
+
+@pytest.mark.parametrize("id_batch_size", [0, 1])
+def test_identity_term_is_g_of_x_with_its_own_label_in_the_reconstruction_pass(id_batch_size):
+    """lambda_id > 0 adds mean|G(x, c_org) - x| over the first id_batch_size images (0: all), computed in one
+    G call with the reconstruction: both figures must equal what separate passes give; lambda_id = 0 (the
+    paper) leaves the term out."""
+    cfg = Config(image_size=16, g_conv_dim=4, d_conv_dim=4, g_repeat_num=1, d_repeat_num=2, c_dim=2,
+                 selected_attrs=["Male", "Young"], lambda_id=5.0, batch_size=2, id_batch_size=id_batch_size)
+    rng = np.random.RandomState(3)
+    x = rng.uniform(-1, 1, (2, 16, 16, 3)).astype(np.float32)
+    c_org = np.array([[1, 0], [0, 1]], np.float32)
+    c_trg = np.array([[0, 1], [1, 1]], np.float32)
+    with tf.Graph().as_default():
+        x_real, c_org_t, c_trg_t = tf.constant(x), tf.constant(c_org), tf.constant(c_trg)
+        x_fake = generator(x_real, c_trg_t, cfg)
+        total, parts = generator_losses(x_real, x_fake, c_org_t, c_trg_t, cfg)
+        _, paper = generator_losses(x_real, x_fake, c_org_t, c_trg_t, cfg.replace(lambda_id=0.0))
+        xp, cp = tf.placeholder(tf.float32, [None, 16, 16, 3]), tf.placeholder(tf.float32, [None, 2])
+        g = generator(xp, cp, cfg)
+        with tf.Session() as s:
+            s.run(tf.global_variables_initializer())
+            got, got_total = s.run([parts, total])
+            fake = s.run(g, {xp: x, cp: c_trg})
+            k = id_batch_size or len(x)
+            identity = np.abs(x[:k] - s.run(g, {xp: x[:k], cp: c_org[:k]})).mean()
+            rec = np.abs(x - s.run(g, {xp: fake, cp: c_org})).mean()
+    assert "G/loss_id" not in paper
+    np.testing.assert_allclose(got["G/loss_id"], identity, rtol=1e-5)
+    np.testing.assert_allclose(got["G/loss_rec"], rec, rtol=1e-5)
+    expected = got["G/loss_fake"] + 10 * got["G/loss_rec"] + got["G/loss_cls"] + 5 * got["G/loss_id"]
+    np.testing.assert_allclose(got_total, expected, rtol=1e-5)

@@ -90,3 +90,22 @@ def test_existing_datasets_are_never_overwritten(tmp_path):
     with pytest.raises(FileExistsError, match="did not write"):
         ensure_toy_celeba(real, num_images=10)
     assert (real / "list_attr_celeba.txt").read_text() == "1\nMale\n000001.jpg 1\n"
+
+
+def test_colour_moves_see_a_recoloured_background_and_not_a_recoloured_hair(toy_root):
+    """The identity regions are background and skin for every face: repainting everything but the
+    face's middle moves the background reading by the paint's amount and leaves the skin reading alone."""
+    from stargan_nb.data.toy_oracle import colour_moves
+    x = np.stack([np.asarray(Image.open(str(toy_root / "images" / "{:06d}.jpg".format(i))))[20:198] for i in (1, 2, 3)])
+    same = colour_moves(x, x)
+    assert all(np.allclose(v, 0) for v in same.values())
+    shifted = x.astype(np.int16)
+    border = np.ones(x.shape[1:3], bool)
+    border[40:-40, 40:-40] = False  # keep the face (cheeks included), repaint the border
+    shifted[:, border] += 30
+    moved = colour_moves(x, np.clip(shifted, 0, 255).astype(np.uint8))
+    assert (moved["background"] > 20).all() and (moved["background"] <= 30).all()
+    assert np.allclose(moved["skin"], 0)
+    hair = x.copy()
+    hair[:, 30:60, 70:110] = 255  # the hair cap: an attribute's region, not identity
+    assert all(np.allclose(v, 0) for v in colour_moves(x, hair).values())

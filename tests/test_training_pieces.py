@@ -77,9 +77,25 @@ def test_monitor_logs_summary_steps_and_the_last_one_and_truncates_on_resume(toy
 def test_sample_grid_puts_each_input_beside_its_translations():
     x = np.full((2, 4, 4, 3), -1.0, np.float32)
     fakes = [np.ones((2, 4, 4, 3), np.float32)] * 3
-    grid = sample_grid(x, fakes)
+    grid = sample_grid(x, fakes, min_cell=4)
     assert grid.shape == (8, 16, 3) and grid.dtype == np.uint8
     assert (grid[:, :4] == 0).all() and (grid[:, 4:] == 255).all()
+
+
+def test_sample_grid_enlarges_small_images_and_names_its_columns():
+    x = np.full((2, 32, 32, 3), -1.0, np.float32)
+    x[:, 0, 0] = 1.0  # one white pixel per input: enlarged, it must stay one 3 x 3 block
+    fakes = [np.ones((2, 32, 32, 3), np.float32)] * 2
+    plain = sample_grid(x, fakes)
+    assert plain.shape == (2 * 96, 3 * 96, 3)
+    assert (plain[:3, :3] == 255).all() and (plain[3, 0] == 0).all() and (plain[0, 3] == 0).all()
+    titled = sample_grid(x, fakes, ["input", "to Blond_Hair", "Male flipped"], "iteration 250")
+    top = titled.shape[0] - plain.shape[0]
+    assert top > 20 and (titled[top:] == plain).all()
+    header = titled[:top]
+    assert (header < 128).any(), "the heading and titles are drawn in dark text above the images"
+    first_col, third_col = header[:, :96], header[:, 192:]
+    assert (first_col < 128).any() and (third_col < 128).any(), "every column has a title"
 
 
 def test_run_directory_names_have_one_owner(tmp_path):

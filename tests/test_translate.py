@@ -50,9 +50,19 @@ def test_grid_has_one_column_per_attribute(gen, toy_root):
     c = np.array([[1, 0, 0, 1, 1], [0, 1, 0, 0, 1], [0, 0, 0, 1, 0]], np.float32)
     fakes = translate.reference_grid(gen, x, c)
     assert len(fakes) == 5 and all(f.shape == (3, 16, 16, 3) for f in fakes)
-    strip, values = translate.interpolation(gen, x[0], c[0], "Young", steps=4)
+    strip, rows = translate.interpolation(gen, x[0], c[0], "Young", steps=4)
     assert strip.shape == (4, 16, 16, 3)
-    np.testing.assert_allclose(values, [0, 1 / 3, 2 / 3, 1], rtol=1e-6)
+    np.testing.assert_allclose(rows[:, 4], [0, 1 / 3, 2 / 3, 1], rtol=1e-6)
+    assert (rows[:, :4] == c[0, :4]).all()  # the others as the input has them
+    _, rows = translate.interpolation(gen, x[0], c[0], "Blond_Hair", steps=3)
+    # A hair colour cross-fades with the input's: Black_Hair falls as Blond_Hair rises, as the grid switches it off.
+    np.testing.assert_allclose(rows[:, :3], [[1, 0, 0], [0.5, 0.5, 0], [0, 1, 0]])
+    assert (rows[:, 3:] == c[0, 3:]).all()
+
+
+def test_targets_by_name_read_as_words():
+    assert labels.target_caption("Brown_Hair+-Male+-Young") == "Brown_Hair, not Male, not Young"
+    assert labels.target_caption(" Blond_Hair + Male ") == "Blond_Hair, Male"
 
 
 def test_inference_does_not_depend_on_batch_size(gen):

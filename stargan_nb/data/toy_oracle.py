@@ -21,6 +21,13 @@ FOREHEAD_REGION = (0.37, 0.44, 0.42, 0.58)
 BEARD_REGIONS = ((0.78, 0.815, 0.43, 0.57), (0.675, 0.74, 0.355, 0.40), (0.675, 0.74, 0.60, 0.645))
 CHEEK_REGIONS = ((0.56, 0.625, 0.29, 0.35), (0.56, 0.625, 0.65, 0.71))
 
+# Identity: what no attribute changes. The four corners are background for every face (long hair and
+# clothes stop short of them); the cheeks are skin for every face (the beard starts below them).
+CORNER = 0.1
+BACKGROUND_REGIONS = ((0, CORNER, 0, CORNER), (0, CORNER, 1 - CORNER, 1),
+                      (1 - CORNER, 1, 0, CORNER), (1 - CORNER, 1, 1 - CORNER, 1))
+IDENTITY_REGIONS = {"background": BACKGROUND_REGIONS, "skin": CHEEK_REGIONS}
+
 # What the oracle looks at, by name: hair colour in the cap, Young on the forehead (against the
 # cheeks), Male in the beard area (against the cheeks).
 ORACLE_REGIONS = {"hair": (HAIR_REGION,), "forehead": (FOREHEAD_REGION,), "cheeks": CHEEK_REGIONS,
@@ -52,6 +59,20 @@ def _region_mean(x, region):
 def _coverage(a, b, n):
     edges = np.arange(n + 1) / n
     return np.clip(np.minimum(edges[1:], b) - np.maximum(edges[:-1], a), 0, None)
+
+
+def colour_moves(before, after) -> dict:
+    """How far a translation moved the colours no attribute owns: {"background", "skin"}, each (N,).
+
+    Per image and region, the mean colour before and after; the move is the mean absolute difference
+    over RGB, averaged over the regions of a kind, in levels 0..255. A generator that keeps the person
+    moves them by its noise only (a few levels); one that recolours the scene, by tens.
+    """
+    x, y = _to_unit_rgb(before), _to_unit_rgb(after)
+    if x.shape != y.shape:
+        raise ValueError("colour_moves compares images of one shape, got {} and {}".format(x.shape, y.shape))
+    return {name: np.mean([np.abs(_region_mean(x, r) - _region_mean(y, r)).mean(axis=1) for r in boxes], axis=0)
+            for name, boxes in IDENTITY_REGIONS.items()}
 
 
 BEARD_THRESHOLD = 0.15  # women <= 0.05, men >= 0.34 on fresh images (3,000 at 32, 64 and 128 px)

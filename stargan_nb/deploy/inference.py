@@ -80,7 +80,8 @@ OpenRun = namedtuple("OpenRun", ["gen", "config", "dataset", "images", "labels"]
 
 
 def open_run(run_dir, checkpoint=None, n_images=8):
-    """A run's generator, its dataset and its first n_images test images (as the test split prepares them).
+    """A run's generator, its dataset and its first n_images test images (as the test split prepares them;
+    None: all of them).
 
     What 05, 06, 07 and the evaluation start from; close it with `run.gen.close()`.
     """
@@ -88,7 +89,7 @@ def open_run(run_dir, checkpoint=None, n_images=8):
     gen = Generator(run_dir, checkpoint)
     try:
         dataset = data.load_dataset(gen.config)
-        n = min(int(n_images), len(dataset.split.test_files))
+        n = len(dataset.split.test_files) if n_images is None else min(int(n_images), len(dataset.split.test_files))
         _, images, labels = data.preview(gen.config, dataset, n=n)
     except BaseException:
         gen.close()

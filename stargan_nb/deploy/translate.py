@@ -1,6 +1,6 @@
 """Translate faces with a trained generator: the reference's grid, interpolation, your own photos.
 
-    gen = Generator("outputs/demo/toy_run")                    # latest checkpoint
+    gen = Generator("outputs/toy")                             # latest checkpoint
     x = load_image("me.jpg", gen.config)                       # prepared exactly as the test split
     y = gen(x, target_labels("Blond_Hair+-Young", c_org, gen.config.selected_attrs))
 
@@ -10,7 +10,7 @@ import os
 
 import numpy as np
 
-from ..model.labels import attribute_index, create_labels
+from ..model.labels import HAIR_COLOURS, attribute_index, create_labels, hair_columns
 
 
 def reference_grid(gen, images, c_org):
@@ -19,11 +19,21 @@ def reference_grid(gen, images, c_org):
 
 
 def interpolation(gen, image, c_org, attr, steps=5):
-    """One attribute moved from 0 to 1 in `steps` steps, the others as the input has them."""
-    i = attribute_index(attr, gen.config.selected_attrs, "(interpolate_attr)")
+    """One attribute moved from 0 to 1 in `steps` steps, the others as the input has them.
+
+    A hair colour cross-fades: as it rises from 0 to 1 the input's other hair colours fall from their
+    value to 0, so both ends are labels the model was trained on (one hair colour on), as in the grid.
+    Returns (images, the rows of labels used).
+    """
+    attrs = gen.config.selected_attrs
+    i = attribute_index(attr, attrs, "(interpolate_attr)")
+    t = np.linspace(0, 1, steps, dtype=np.float32)
     c = np.repeat(np.asarray(c_org, np.float32).reshape(1, -1), steps, axis=0)
-    c[:, i] = np.linspace(0, 1, steps)
-    return gen(np.repeat(np.asarray(image)[None], steps, axis=0), c), c[:, i]
+    if attr in HAIR_COLOURS:
+        others = [j for j in hair_columns(attrs) if j != i]
+        c[:, others] *= (1 - t)[:, None]
+    c[:, i] = t
+    return gen(np.repeat(np.asarray(image)[None], steps, axis=0), c), c
 
 
 # ------------------------------------------------------------------------ your own images

@@ -1,11 +1,13 @@
-"""Does a translation really change the attribute it was asked to, and only that one?
+"""Does a translation really change the attribute it was asked to, and only that one, and keep the person?
 
 On the toy faces the pixel oracle is the judge: for every test image and every
-create_labels target, the oracle reads the translated image.
+create_labels target, the oracle reads the translated image. Attributes are not the whole
+person: `identity_figures` measures what no label names (background and skin colour on toy
+faces, and on any data how far G(x, c_org) is from x).
 """
 import numpy as np
 
-from ..data.toy_oracle import toy_oracle
+from ..data.toy_oracle import colour_moves, toy_oracle
 from ..model.labels import create_labels
 
 
@@ -34,13 +36,38 @@ def transfer_accuracy(judge, generate, images, labels, selected_attrs, fakes=Non
     }
 
 
-def evaluate_toy_run(run_dir, n_images=200, checkpoint=None):
-    """Target and kept accuracy of a run's generator on the first n test images of its toy data."""
+def identity_figures(generate, images, labels, selected_attrs, fakes, colours=True):
+    """What a translation should leave alone, next to the target / kept accuracies.
+
+    identity_l1: mean |G(x, c_org) - x| in the [-1, 1] scale (the identity translation: asked to change
+    nothing, G should return x). With `colours` (toy faces, whose oracle knows where background and skin
+    are): per target attribute, the mean colour move of the background and the skin (levels 0..255, see
+    toy_oracle.colour_moves), for the create_labels translations `fakes`, and the same for G(x, c_org).
+    """
+    same = generate(images, labels)
+    out = {"identity_l1": float(np.abs(same - images).mean())}
+    if colours:
+        moves = [colour_moves(images, f) for f in fakes]
+        for kind in ("background", "skin"):
+            per = {a: float(m[kind].mean()) for a, m in zip(selected_attrs, moves)}
+            out[kind + "_move"] = per
+            out["max_{}_move".format(kind)] = max(per.values())
+        ident = colour_moves(images, same)
+        out["identity_background_move"] = float(ident["background"].mean())
+        out["identity_skin_move"] = float(ident["skin"].mean())
+    return out
+
+
+def evaluate_toy_run(run_dir, n_images=None, checkpoint=None):
+    """Target / kept accuracy and the identity figures of a run's generator on its first n toy test images
+    (None: the whole test split, as 06 and the README report them)."""
     from ..deploy.inference import open_run
     run = open_run(run_dir, checkpoint, n_images)
     with run.gen:
         attrs = run.config.selected_attrs
-        result = transfer_accuracy(lambda x: toy_oracle(x, attrs), run.gen, run.images, run.labels, attrs)
+        fakes = [run.gen(run.images, c) for c in create_labels(run.labels, attrs)]
+        result = transfer_accuracy(lambda x: toy_oracle(x, attrs), run.gen, run.images, run.labels, attrs, fakes)
+        result.update(identity_figures(run.gen, run.images, run.labels, attrs, fakes))
     result["step"] = run.gen.step
     return result
 
@@ -54,9 +81,10 @@ def main(argv=None):
     parser.add_argument("run_dir")
     parser.add_argument("--checkpoints", type=int, nargs="*", default=None, metavar="STEP",
                         help="steps to judge (default: the latest checkpoint)")
-    parser.add_argument("--n-images", type=int, default=500, help="test images to translate (default 500)")
+    parser.add_argument("--n-images", type=int, default=None,
+                        help="test images to translate (default: the whole test split)")
     args = parser.parse_args(argv)
-    if args.n_images < 1:
+    if args.n_images is not None and args.n_images < 1:
         parser.error("--n-images must be at least 1, got {}".format(args.n_images))
     from ..runs import RunError
     for step in args.checkpoints or [None]:

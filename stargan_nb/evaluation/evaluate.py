@@ -16,7 +16,6 @@ FID protocols (activations from TTUR's Inception graph, images fed as 0..255 flo
 """
 import os
 import time
-import warnings
 
 import numpy as np
 
@@ -25,7 +24,7 @@ from ..data import dataset as data
 from ..deploy.inference import open_run
 from ..model.labels import create_labels
 from ..viz import to_uint8
-from .accuracy import transfer_accuracy
+from .accuracy import identity_figures, transfer_accuracy
 
 
 def reconstruction_error(gen, images, labels, fakes):
@@ -33,18 +32,10 @@ def reconstruction_error(gen, images, labels, fakes):
     return float(np.mean([np.abs(images - gen(f, labels)).mean() for f in fakes]))
 
 
-def _fid_without_rank_warning(real, fake):
-    """FID of two activation sets; the covariance ranks are reported in the output instead of warned about."""
-    from .fid import frechet_distance, statistics
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        return frechet_distance(*statistics(real), *statistics(fake))
-
-
 def _compare(real_tiled, real, fake):
     """FID of the model card's protocol (real_tiled vs fake) and KID of the distinct reals vs fake."""
-    from .fid import covariance_rank_bound, kernel_inception_distance
-    value = _fid_without_rank_warning(real_tiled, fake)
+    from .fid import activation_distance, covariance_rank_bound, kernel_inception_distance
+    value = activation_distance(real_tiled, fake)
     kid, kid_std = kernel_inception_distance(real, fake)
     return {"fid": value, "kid": kid, "kid_std": kid_std,
             "covariance_rank_fake_at_most": covariance_rank_bound(fake)[0]}
@@ -55,7 +46,7 @@ def fid_protocols(features, images, labels, fakes, selected_attrs, progress=True
 
     references: {name: images} compared with the same reals in the same way (the floor and the ceiling).
     """
-    from .fid import covariance_rank_bound
+    from .fid import activation_distance, covariance_rank_bound
 
     def acts(x):
         return features(to_uint8(x).astype(np.float32), progress=progress)
@@ -76,7 +67,7 @@ def fid_protocols(features, images, labels, fakes, selected_attrs, progress=True
         fake_on = np.concatenate([a[t[:, i] == 1] for a, t in zip(fake_acts, targets)])
         real_on = real_acts[labels[:, i] == 1]
         if len(fake_on) > 1 and len(real_on) > 1:
-            per[attr] = _fid_without_rank_warning(real_on, fake_on)
+            per[attr] = activation_distance(real_on, fake_on)
     out["per_attribute"] = per
     out["per_attribute_mean"] = float(np.mean(list(per.values()))) if per else None
     out["n_images"] = int(len(real_acts))
@@ -85,15 +76,24 @@ def fid_protocols(features, images, labels, fakes, selected_attrs, progress=True
     return out
 
 
-def reference_sets(config, dataset, images, labels, k):
-    """The floor's and the ceiling's image sets for n test images and k targets."""
+def untrained_baseline(config, images, labels, colours):
+    """The untrained generator's translations of `images`, and its reconstruction and identity figures:
+    what the trained run's figures should be far below (and what FID's ceiling is made of)."""
     from ..deploy.inference import Generator
-    n = len(images)
-    _, train_images, _ = data.preview(config, dataset, n=min(k * n, len(dataset.split.train_files)), which="train")
     with Generator.untrained(config, seed=0) as untrained:
-        untrained_fakes = np.concatenate([untrained(images, c) for c in create_labels(labels, config.selected_attrs)])
+        fakes = [untrained(images, c) for c in create_labels(labels, config.selected_attrs)]
+        figures = dict(what="the untrained generator (seed 0)",
+                       reconstruction_l1=reconstruction_error(untrained, images, labels, fakes),
+                       **identity_figures(untrained, images, labels, config.selected_attrs, fakes, colours))
+    return fakes, figures
+
+
+def reference_sets(config, dataset, images, untrained_fakes):
+    """The floor's and the ceiling's image sets for n test images and the untrained generator's translations."""
+    n, k = len(images), len(untrained_fakes)
+    _, train_images, _ = data.preview(config, dataset, n=min(k * n, len(dataset.split.train_files)), which="train")
     return {"floor": ("real training images in place of the translations", train_images),
-            "ceiling": ("the untrained generator's translations", untrained_fakes)}
+            "ceiling": ("the untrained generator's translations", np.concatenate(untrained_fakes))}
 
 
 def choose_judge(config, dataset, run_dir, judge="auto", judge_iterations=2000, progress=True):
@@ -114,10 +114,12 @@ def choose_judge(config, dataset, run_dir, judge="auto", judge_iterations=2000, 
     return "attribute classifier", clf, clf
 
 
-def evaluate_run(run_dir, n_images=2000, checkpoint=None, inception_pb=None, judge="auto",
+def evaluate_run(run_dir, n_images=None, checkpoint=None, inception_pb=None, judge="auto",
                  judge_iterations=2000, progress=True, fid_images=None, fid_references=True):
     """Everything 06_fid_evaluation reports; also written to <run_dir>/eval.json.
 
+    n_images: the first n test images (None: the whole test split, which is 2000 on CelebA, the model card's
+    count, and the same images 03's check reads on toy data).
     fid_images: FID and KID on the first fid_images test images (all n_images when None): Inception is the
     slow part (about 18 images/s on 2 cores). fid_references: also the floor and the ceiling.
     """
@@ -126,6 +128,8 @@ def evaluate_run(run_dir, n_images=2000, checkpoint=None, inception_pb=None, jud
     n = len(images)
     fakes = [gen(images, c) for c in create_labels(labels, config.selected_attrs)]
     judge_name, judge_fn, clf = choose_judge(config, dataset, run_dir, judge, judge_iterations, progress)
+    colours = judge_name == "toy oracle"  # only the toy oracle knows where background and skin are
+    untrained_fakes, baseline = untrained_baseline(config, images, labels, colours)
     result = {
         "run_dir": runs.run_path(run_dir), "checkpoint": gen.checkpoint, "step": gen.step, "n_images": int(n),
         "judge": judge_name,
@@ -133,13 +137,16 @@ def evaluate_run(run_dir, n_images=2000, checkpoint=None, inception_pb=None, jud
                                                        (judge_fn(images) == labels).mean(axis=0).tolist())),
         "transfer": transfer_accuracy(judge_fn, gen, images, labels, config.selected_attrs, fakes=fakes),
         "reconstruction_l1": reconstruction_error(gen, images, labels, fakes),
+        "baseline": baseline,
     }
+    result["transfer"].update(identity_figures(gen, images, labels, config.selected_attrs, fakes, colours))
     if clf is not None:
         clf.close()
     if inception_pb and os.path.isfile(str(inception_pb)):
         from .fid import InceptionFeatures, describe
         m = min(int(fid_images or n), n)
-        references = reference_sets(config, dataset, images[:m], labels[:m], len(fakes)) if fid_references else None
+        references = reference_sets(config, dataset, images[:m], [f[:m] for f in untrained_fakes]) \
+            if fid_references else None
         features = InceptionFeatures(inception_pb)
         result["fid"] = fid_protocols(features, images[:m], labels[:m], [f[:m] for f in fakes],
                                       config.selected_attrs, progress, references)

@@ -52,6 +52,12 @@ def target_title(attr):
     return "to " + attr if attr in HAIR_COLOURS else attr + " flipped"
 
 
+def target_caption(spec):
+    """A target written by name, as a person reads it: "Brown_Hair+-Male+-Young" -> "Brown_Hair, not Male, not Young"."""
+    terms = [t.strip() for t in str(spec).split("+") if t.strip()]
+    return ", ".join("not " + t[1:].strip() if t.startswith("-") else t.lstrip("+") for t in terms)
+
+
 def permuted_targets(c_org, seed=None):
     """Training targets: the labels of a random permutation of the batch (the reference's randperm)."""
     return tf.random.shuffle(c_org, seed=seed)

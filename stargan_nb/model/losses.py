@@ -53,13 +53,33 @@ def discriminator_losses(x_real, x_fake, c_org, config, alpha=None):
 
 def generator_losses(x_real, x_fake, c_org, c_trg, config):
     """The G step's total loss and its parts, for x_fake = G(x_real, c_trg).
-    Reconstruction translates back with c_org."""
+
+    Reconstruction translates back with c_org. With lambda_id > 0, the identity translation
+    G(x, c_org) of the batch's first id_batch_size images (all when 0) goes through G in the same call
+    as the reconstruction (both take c_org, and instance norm keeps samples independent): one pass over
+    a larger batch, not a second pass.
+    """
     fake_src, fake_cls = discriminator(x_fake, config)
-    x_rec = generator(x_fake, c_org, config)
     parts = OrderedDict()
+    if config.lambda_id > 0:
+        k = config.id_batch_size or None
+        x_same, c_same = x_real[:k], c_org[:k]
+        n = x_fake.shape[0].value
+        both = generator(tf.concat([x_fake, x_same], 0), tf.concat([c_org, c_same], 0), config)
+        if n:  # static sizes, so the NPU's graph compiler sees no shape computed at run time
+            x_rec, x_id = tf.split(both, [n, x_same.shape[0].value], axis=0)
+        else:
+            n = tf.shape(x_fake)[0]
+            x_rec, x_id = both[:n], both[n:]
+        parts["G/loss_id"] = tf.reduce_mean(tf.abs(x_same - x_id))
+    else:
+        x_rec = generator(x_fake, c_org, config)
     parts["G/loss_fake"] = -tf.reduce_mean(fake_src)
     parts["G/loss_rec"] = tf.reduce_mean(tf.abs(x_real - x_rec))
     parts["G/loss_cls"] = classification_loss(fake_cls, c_trg)
     total = (parts["G/loss_fake"] + config.lambda_rec * parts["G/loss_rec"]
              + config.lambda_cls * parts["G/loss_cls"])
+    if config.lambda_id > 0:
+        parts.move_to_end("G/loss_id")
+        total += config.lambda_id * parts["G/loss_id"]
     return total, parts

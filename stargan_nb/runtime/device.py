@@ -5,6 +5,7 @@ else runs without it. The NPU session recipe is the one of Huawei's TF 1.15 mode
 """
 import importlib
 import os
+import shutil
 
 from ..config import PRECISION_MODES
 from .tfcompat import tf
@@ -157,6 +158,7 @@ def environment_report() -> dict:
                  "purpose": "CANN's fwkacllib/lib64 shared libraries"})
     return {
         "device": detect_device(),
+        "gpu_hardware": gpu_hardware_present(),
         "npu_bridge": npu_available(),
         "tensorflow": tf.__version__,
         "build": tensorflow_build(),
@@ -166,16 +168,40 @@ def environment_report() -> dict:
 
 
 def format_report(report: dict) -> str:
+    """The report as text. Without npu_bridge the Ascend variables are listed as what an Ascend host needs,
+    not as missing: on a CPU or GPU machine none of them is used."""
     build = report.get("build") or {}
     onednn = {True: ", oneDNN on", False: ", no oneDNN"}.get(build.get("onednn"), "")
     lines = ["device: {}   tensorflow {} ({}{})   npu_bridge importable: {}".format(
         report["device"], report["tensorflow"], build.get("distribution", "?"), onednn, report["npu_bridge"])]
+    on_ascend = report["npu_bridge"]
+    lines.append("Ascend variables{}:".format("" if on_ascend else " (needed on an Ascend host; unused here)"))
+    unset = "(not set)" if on_ascend else "(not set: not needed here)"
     for r in report["variables"]:
-        lines.append("  {:<28} {:<40} {}".format(r["variable"], r["value"] or "(not set)", r["purpose"]))
-    if report["missing"]:
-        lines.append("missing: " + ", ".join(report["missing"]) +
-                     ("  (only needed on an Ascend server)" if not report["npu_bridge"] else ""))
+        lines.append("  {:<28} {:<40} {}".format(r["variable"], r["value"] or unset, r["purpose"]))
+    if report["missing"] and on_ascend:
+        lines.append("missing: " + ", ".join(report["missing"]))
+    note = gpu_note(report)
+    if note:
+        lines.append(note)
     return "\n".join(lines)
+
+
+def gpu_hardware_present() -> bool:
+    """An NVIDIA driver on this machine, whether or not this TensorFlow build can use it."""
+    return os.path.exists("/proc/driver/nvidia/version") or shutil.which("nvidia-smi") is not None
+
+
+def gpu_note(report: dict) -> str:
+    """Why a GPU shows as `cpu`: the CPU-only TensorFlow builds never see one. Empty when nothing to explain."""
+    if report["device"] != "cpu" or not report.get("gpu_hardware"):
+        return ""
+    dist = (report.get("build") or {}).get("distribution", "")
+    why = "{} is a CPU-only build".format(dist.split("==")[0]) if dist.startswith(("intel-tensorflow", "tensorflow-cpu")) \
+        else "TensorFlow does not see it (check CUDA and cuDNN: TF 1.15 needs CUDA 10.0 and cuDNN 7.6)"
+    return ("note: this machine has an NVIDIA GPU, but {}, so training runs on the CPU. For the GPU use the "
+            "stock build, `make setup TF_BUILD=stock` (tensorflow 1.15.5, CUDA 10.0), or TensorFlow 2.x with "
+            "its CUDA packages in {}".format(why, ".venv-tf2 (pip install 'tensorflow[and-cuda]')"))
 
 
 def tensorflow_build() -> dict:

@@ -6,9 +6,10 @@ import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # keep C++ start-up chatter out of notebooks
 # intel-tensorflow's OpenMP threads otherwise spin 200 ms after each op, stealing the cores from the
-# next op; measured 1.71 -> 1.64 s per training iteration at 64 px (bench/bench_train.py). Must be
-# set before TensorFlow loads; ignored by builds without OpenMP.
-os.environ.setdefault("KMP_BLOCKTIME", "0")
+# next op; 0 (no spinning) pays a wake-up on every small op instead. Measured on a 2-core AMD EPYC,
+# s per training iteration (bench/bench_train.py): toy 32 px / 8: 200 ms 0.170, 0 ms 0.163, 1 ms 0.144;
+# 64 px / 8: 0 ms 1.02, 1 ms 0.93. Must be set before TensorFlow loads; ignored by builds without OpenMP.
+os.environ.setdefault("KMP_BLOCKTIME", "1")
 
 try:
     import tensorflow.compat.v1 as tf  # noqa: E402

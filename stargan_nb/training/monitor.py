@@ -4,17 +4,40 @@ import time
 import numpy as np
 
 from .. import runs
-from ..model.labels import create_labels
+from ..model.labels import create_labels, target_title
 from ..runtime.atomic import write_bytes_atomic
 from ..runtime.tfcompat import tf
 from ..viz import png_bytes, to_uint8
 
 
-def sample_grid(x, fakes):
-    """One row per input: [input, G(x, c_1), ..., G(x, c_k)] as one uint8 image."""
+MIN_CELL = 96  # pixels per image in a sample grid: a 32 px run's images are enlarged 3x (nearest)
+
+
+def sample_grid(x, fakes, titles=None, heading=None, min_cell=MIN_CELL):
+    """One row per input: [input, G(x, c_1), ..., G(x, c_k)] as one uint8 image.
+
+    Small images are enlarged by a whole factor (nearest neighbour, so no pixel is invented) until a
+    cell is at least min_cell wide; `titles` name the columns and `heading` (e.g. "iteration 250")
+    goes above them, so the PNG reads on its own in a file browser or TensorBoard.
+    """
     columns = [x] + list(fakes)
+    size = int(np.asarray(x).shape[1])
+    k = max(1, -(-min_cell // size))
     rows = [np.concatenate([to_uint8(col[i]) for col in columns], axis=1) for i in range(len(x))]
-    return np.concatenate(rows, axis=0)
+    grid = np.concatenate(rows, axis=0).repeat(k, axis=0).repeat(k, axis=1)
+    if not titles and not heading:
+        return grid
+    from PIL import Image, ImageDraw
+    line = 14
+    top = line * (bool(titles) + bool(heading)) + 4
+    canvas = Image.new("RGB", (grid.shape[1], grid.shape[0] + top), "white")
+    canvas.paste(Image.fromarray(grid), (0, top))
+    draw = ImageDraw.Draw(canvas)
+    if heading:
+        draw.text((4, 2), heading, fill="black")
+    for j, title in enumerate(titles or []):
+        draw.text((j * size * k + 3, top - line), title, fill="black")
+    return np.asarray(canvas)
 
 
 class SampleWriter:
@@ -23,6 +46,7 @@ class SampleWriter:
     def __init__(self, run_dir, images, labels, selected_attrs, graph):
         self.run_dir, self.images, self.graph = run_dir, images, graph
         self.targets = create_labels(labels, selected_attrs) if len(images) else []
+        self.titles = ["input"] + [target_title(a) for a in selected_attrs]
 
     def write(self, sess, step):
         """samples/step_<step>.png; returns the grid (None when the test split is empty)."""
@@ -30,7 +54,7 @@ class SampleWriter:
             return None
         g = self.graph
         fakes = [sess.run(g.fake_sample, {g.x_sample: self.images, g.c_sample: c}) for c in self.targets]
-        grid = sample_grid(self.images, fakes)
+        grid = sample_grid(self.images, fakes, self.titles, "iteration {}".format(step))
         write_bytes_atomic(runs.sample_path(self.run_dir, step), png_bytes(grid))
         return grid
 
