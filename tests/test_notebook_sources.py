@@ -56,3 +56,30 @@ def test_every_name_a_notebook_imports_from_the_package_exists(path):
                     "{} imports {} from {}, which has no such name".format(path.name, name, module)
             seen += 1
     assert seen, "every notebook calls the package"
+
+
+def _parameters(path):
+    nb = nbformat.read(str(path), as_version=4)
+    cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    values = {}
+    for node in ast.parse(cell.source).body:
+        if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name):
+            values[node.targets[0].id] = ast.literal_eval(node.value)
+    return values
+
+
+def test_every_notebook_s_default_run_is_the_one_make_demo_trains():
+    """After `make demo`, each notebook opened as it is works on the demo's run: the demo passes no run_dir,
+    and every default run_dir is the toy preset's output_dir, which 03 trains into when output_dir is empty."""
+    from stargan_nb import demo
+    from stargan_nb.config import Config
+    by_name = {p.name: p for p in NOTEBOOKS}
+    train = _parameters(by_name["03_train.ipynb"])
+    assert train["preset"] == "toy" and train["output_dir"] == ""
+    assert Config.preset("toy").output_dir == demo.DEMO_RUN
+    readers = [name for name in by_name if "run_dir" in _parameters(by_name[name])]
+    assert {"04_training_monitor.ipynb", "05_translate.ipynb", "06_fid_evaluation.ipynb", "07_freeze_pb.ipynb"} <= set(readers)
+    for name in readers:
+        assert _parameters(by_name[name])["run_dir"] == demo.DEMO_RUN, name
+    for name, params in demo.DEMO_NOTEBOOKS:
+        assert "run_dir" not in params and "output_dir" not in params, name
