@@ -5,6 +5,9 @@ toy faces (CelebA's file format, 178x218 JPEGs) from disk. Warm-up iterations ar
 the timed iterations are a whole number of D:G cycles (d_train_repeat), as in the reference's
 bench_peer.py, so both count one G update per d_train_repeat iterations.
 
+It also counts the iteration's FLOPs from the graph (bench/roofline.py) and measures the CPU's matrix-multiply
+peak in the same process, so the JSON line says what fraction of the peak the iteration reaches.
+
 Usage: .venv/bin/python bench/bench_train.py --image-size 128 --batch-size 16 --iters 10
 """
 import argparse
@@ -18,6 +21,8 @@ from stargan_nb.runtime import device as devices
 from stargan_nb.config import Config, parse_overrides
 from stargan_nb.runtime.tfcompat import tf
 from stargan_nb.model.training_graph import build_training_graph, run_iteration
+
+from roofline import compute_peak, iteration_flops
 
 
 def pipeline_rate(config, dataset, batches=60):
@@ -39,6 +44,7 @@ def training_rate(config, dataset, iters, warmup, intra=None, inter=None):
         tf.set_random_seed(config.seed)
         images, labels = tf.data.make_one_shot_iterator(data.make_input(config, dataset, "train")).get_next()
         g = build_training_graph(images, labels, config, "cpu")
+        flops, flops_by_type = iteration_flops(g, config.d_train_repeat)
         session_config = devices.session_config("cpu")
         if intra:
             session_config.intra_op_parallelism_threads = intra
@@ -51,7 +57,7 @@ def training_rate(config, dataset, iters, warmup, intra=None, inter=None):
             t0 = time.perf_counter()
             for step in range(warmup, warmup + iters):
                 run_iteration(sess, g, step, config)
-            return (time.perf_counter() - t0) / iters, session_config
+            return (time.perf_counter() - t0) / iters, session_config, flops, flops_by_type
 
 
 def main():
@@ -75,8 +81,13 @@ def main():
         cycle = config.d_train_repeat
         iters = -(-a.iters // cycle) * cycle
         warmup = -(-a.warmup // cycle) * cycle
-        s_per_iter, session_config = training_rate(config, dataset, iters, warmup, a.intra_threads, a.inter_threads)
+        s_per_iter, session_config, flops, flops_by_type = training_rate(
+            config, dataset, iters, warmup, a.intra_threads, a.inter_threads)
         pipe = pipeline_rate(config, dataset)
+    kernels = compute_peak("float32", session_config=session_config)
+    kernels_bf16 = compute_peak("bfloat16", session_config=session_config)
+    peak, peak_bf16 = max(kernels.values()), max(kernels_bf16.values(), default=None)
+    achieved = flops / s_per_iter / 1e9
     print(json.dumps(dict(
         bench="train", impl="stargan_nb", **devices.tensorflow_build(), cpus=os.cpu_count(),
         preset=a.preset, overrides=parse_overrides(a.set), image_size=a.image_size, batch_size=a.batch_size,
@@ -84,7 +95,27 @@ def main():
         intra_threads=session_config.intra_op_parallelism_threads,
         inter_threads=session_config.inter_op_parallelism_threads,
         s_per_iter=round(s_per_iter, 4), images_per_s=round(a.batch_size / s_per_iter, 3),
-        pipeline_images_per_s=round(pipe, 1), pipeline_margin=round(pipe * s_per_iter / a.batch_size, 1))))
+        pipeline_images_per_s=round(pipe, 1), pipeline_margin=round(pipe * s_per_iter / a.batch_size, 1),
+        cpu=cpu_model(), gflop_per_iter=round(flops / 1e9, 2),
+        gflop_by_op={k: round(v / 1e9, 2) for k, v in sorted(flops_by_type.items())},
+        achieved_gflops=round(achieved, 1), matmul_peak_fp32_gflops=round(peak, 1),
+        fraction_of_fp32_peak=round(achieved / peak, 3),
+        peak_fp32_by_kernel={k: round(v, 1) for k, v in kernels.items()},
+        matmul_peak_bf16_gflops=round(peak_bf16, 1) if peak_bf16 else None,
+        peak_bf16_by_kernel={k: round(v, 1) for k, v in kernels_bf16.items()})))
+
+
+def cpu_model():
+    """The CPU's model name, as lscpu prints it: figures from different CPUs are not comparable."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    import platform
+    return platform.processor() or "unknown"
 
 
 if __name__ == "__main__":

@@ -1,0 +1,48 @@
+"""The benchmark's FLOP count (bench/roofline.py): exact for the ops it counts, over exactly the ops a fetch runs."""
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from stargan_nb.runtime.tfcompat import tf
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+import roofline  # noqa: E402
+
+
+def test_a_convolution_and_its_two_gradients_each_cost_the_forward_flops():
+    with tf.Graph().as_default():
+        x = tf.zeros([2, 8, 8, 3])
+        w = tf.Variable(tf.zeros([3, 3, 3, 4]))
+        y = tf.nn.conv2d(x, w, [1, 2, 2, 1], "SAME")  # (2, 4, 4, 4)
+        forward = 2 * 2 * 4 * 4 * 4 * 3 * 3 * 3
+        assert roofline.fetch_flops(y) == (forward, {"Conv2D": forward})
+        gx, gw = tf.gradients(tf.reduce_sum(y), [x, w])
+        # d sum(y) / dy is all ones of a static shape: the backward ops do not need y, and are counted alone.
+        assert roofline.fetch_flops([gx, gw]) == (2 * forward, {"Conv2DBackpropInput": forward,
+                                                               "Conv2DBackpropFilter": forward})
+        assert roofline.fetch_flops([y, gx, gw])[0] == 3 * forward
+
+
+def test_matrix_products_with_transposes_and_only_the_ops_a_fetch_runs():
+    with tf.Graph().as_default():
+        a, b = tf.zeros([5, 7]), tf.zeros([3, 7])
+        used = tf.matmul(a, b, transpose_b=True)  # 5 x 7 times 7 x 3
+        unused = tf.matmul(tf.zeros([100, 100]), tf.zeros([100, 100]))  # noqa: F841 (not fetched: not counted)
+        batched = tf.matmul(tf.zeros([4, 2, 6]), tf.zeros([4, 6, 9]))
+        assert roofline.fetch_flops(used)[0] == 2 * 5 * 7 * 3
+        assert roofline.fetch_flops(batched)[0] == 2 * 4 * 2 * 6 * 9
+        with tf.control_dependencies([used]):
+            after = tf.identity(batched)
+        assert roofline.fetch_flops(after)[0] == 2 * 5 * 7 * 3 + 2 * 4 * 2 * 6 * 9
+
+
+def test_peak_is_measured_for_each_kernel(monkeypatch):
+    monkeypatch.setattr(roofline, "PEAK_KERNELS", {"matmul": ([64, 32], [32, 16], None),
+                                                    "conv": ([2, 8, 8, 4], [3, 3, 4, 6], "conv")})
+    rates = roofline.compute_peak("float32", seconds=0.05)
+    assert set(rates) == {"matmul", "conv"} and all(r > 0 for r in rates.values())
+    assert roofline._kernel_flops([64, 32], [32, 16], None) == 2 * 64 * 32 * 16
+    assert roofline._kernel_flops([2, 8, 8, 4], [3, 3, 4, 6], "conv") == 2 * 2 * 8 * 8 * 6 * 9 * 4
+    with tf.Graph().as_default():
+        assert roofline.op_flops(tf.constant(1.0).op) == 0  # element-wise and constant ops are not counted
