@@ -73,13 +73,16 @@ def test_gradient_penalty_matches_finite_differences():
     np.testing.assert_allclose(got, want, rtol=1e-5)
 
 
-def test_reconstruction_translates_back_with_the_original_label():
+def _two_images(seed, **config):
+    """A tiny two-attribute config, two random images, their labels and targets that differ from them."""
     cfg = Config(image_size=16, g_conv_dim=4, d_conv_dim=4, g_repeat_num=1, d_repeat_num=2, c_dim=2,
-                 selected_attrs=["Male", "Young"])
-    rng = np.random.RandomState(2)
-    x = rng.uniform(-1, 1, (2, 16, 16, 3)).astype(np.float32)
-    c_org = np.array([[1, 0], [0, 1]], np.float32)
-    c_trg = np.array([[0, 1], [1, 1]], np.float32)
+                 selected_attrs=["Male", "Young"], **config)
+    x = np.random.RandomState(seed).uniform(-1, 1, (2, 16, 16, 3)).astype(np.float32)
+    return cfg, x, np.array([[1, 0], [0, 1]], np.float32), np.array([[0, 1], [1, 1]], np.float32)
+
+
+def test_reconstruction_translates_back_with_the_original_label():
+    cfg, x, c_org, c_trg = _two_images(2)
     with tf.Graph().as_default():
         x_real, c_org_t, c_trg_t = tf.constant(x), tf.constant(c_org), tf.constant(c_trg)
         _, parts = generator_losses(x_real, generator(x_real, c_trg_t, cfg), c_org_t, c_trg_t, cfg)
@@ -100,12 +103,7 @@ def test_identity_term_is_g_of_x_with_its_own_label_in_the_reconstruction_pass(i
     """lambda_id > 0 adds mean|G(x, c_org) - x| over the first id_batch_size images (0: all), computed in one
     G call with the reconstruction: both figures must equal what separate passes give; lambda_id = 0 (the
     paper) leaves the term out."""
-    cfg = Config(image_size=16, g_conv_dim=4, d_conv_dim=4, g_repeat_num=1, d_repeat_num=2, c_dim=2,
-                 selected_attrs=["Male", "Young"], lambda_id=5.0, batch_size=2, id_batch_size=id_batch_size)
-    rng = np.random.RandomState(3)
-    x = rng.uniform(-1, 1, (2, 16, 16, 3)).astype(np.float32)
-    c_org = np.array([[1, 0], [0, 1]], np.float32)
-    c_trg = np.array([[0, 1], [1, 1]], np.float32)
+    cfg, x, c_org, c_trg = _two_images(3, lambda_id=5.0, batch_size=2, id_batch_size=id_batch_size)
     with tf.Graph().as_default():
         x_real, c_org_t, c_trg_t = tf.constant(x), tf.constant(c_org), tf.constant(c_trg)
         x_fake = generator(x_real, c_trg_t, cfg)

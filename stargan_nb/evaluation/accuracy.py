@@ -62,10 +62,11 @@ def evaluate_toy_run(run_dir, n_images=None, checkpoint=None):
     """Target / kept accuracy and the identity figures of a run's generator on its first n toy test images
     (None: the whole test split, as 06 and the README report them)."""
     from ..deploy.inference import open_run
+    from ..deploy.translate import reference_grid
     run = open_run(run_dir, checkpoint, n_images)
     with run.gen:
         attrs = run.config.selected_attrs
-        fakes = [run.gen(run.images, c) for c in create_labels(run.labels, attrs)]
+        fakes = reference_grid(run.gen, run.images, run.labels)
         result = transfer_accuracy(lambda x: toy_oracle(x, attrs), run.gen, run.images, run.labels, attrs, fakes)
         result.update(identity_figures(run.gen, run.images, run.labels, attrs, fakes))
     result["step"] = run.gen.step

@@ -22,6 +22,7 @@ import numpy as np
 from .. import runs
 from ..data import dataset as data
 from ..deploy.inference import open_run
+from ..deploy.translate import reference_grid
 from ..model.labels import create_labels
 from ..viz import to_uint8
 from .accuracy import identity_figures, transfer_accuracy
@@ -81,7 +82,7 @@ def untrained_baseline(config, images, labels, colours):
     what the trained run's figures should be far below (and what FID's ceiling is made of)."""
     from ..deploy.inference import Generator
     with Generator.untrained(config, seed=0) as untrained:
-        fakes = [untrained(images, c) for c in create_labels(labels, config.selected_attrs)]
+        fakes = reference_grid(untrained, images, labels)
         figures = dict(what="the untrained generator (seed 0)",
                        reconstruction_l1=reconstruction_error(untrained, images, labels, fakes),
                        **identity_figures(untrained, images, labels, config.selected_attrs, fakes, colours))
@@ -126,7 +127,7 @@ def evaluate_run(run_dir, n_images=None, checkpoint=None, inception_pb=None, jud
     t0 = time.time()
     gen, config, dataset, images, labels = open_run(run_dir, checkpoint, n_images)
     n = len(images)
-    fakes = [gen(images, c) for c in create_labels(labels, config.selected_attrs)]
+    fakes = reference_grid(gen, images, labels)
     judge_name, judge_fn, clf = choose_judge(config, dataset, run_dir, judge, judge_iterations, progress)
     colours = judge_name == "toy oracle"  # only the toy oracle knows where background and skin are
     untrained_fakes, baseline = untrained_baseline(config, images, labels, colours)

@@ -60,7 +60,6 @@ def generator_losses(x_real, x_fake, c_org, c_trg, config):
     a larger batch, not a second pass.
     """
     fake_src, fake_cls = discriminator(x_fake, config)
-    parts = OrderedDict()
     if config.lambda_id > 0:
         k = config.id_batch_size or None
         x_same, c_same = x_real[:k], c_org[:k]
@@ -71,15 +70,15 @@ def generator_losses(x_real, x_fake, c_org, c_trg, config):
         else:
             n = tf.shape(x_fake)[0]
             x_rec, x_id = both[:n], both[n:]
-        parts["G/loss_id"] = tf.reduce_mean(tf.abs(x_same - x_id))
     else:
         x_rec = generator(x_fake, c_org, config)
+    parts = OrderedDict()
     parts["G/loss_fake"] = -tf.reduce_mean(fake_src)
     parts["G/loss_rec"] = tf.reduce_mean(tf.abs(x_real - x_rec))
     parts["G/loss_cls"] = classification_loss(fake_cls, c_trg)
     total = (parts["G/loss_fake"] + config.lambda_rec * parts["G/loss_rec"]
              + config.lambda_cls * parts["G/loss_cls"])
     if config.lambda_id > 0:
-        parts.move_to_end("G/loss_id")
+        parts["G/loss_id"] = tf.reduce_mean(tf.abs(x_same - x_id))
         total += config.lambda_id * parts["G/loss_id"]
     return total, parts
