@@ -46,6 +46,7 @@ HAIR_RGB = {
     "gray": (170, 170, 168),
 }
 SKIN_LIGHT, SKIN_DARK, SKIN_PALE = (240, 205, 180), (120, 80, 58), (250, 228, 214)
+STUDIO_RGB = (208, 208, 212)  # the toy expressions' plain backdrop: a light grey no hair or skin colour is near
 
 # --------------------------------------------------------------------------- sampling
 def sample_attributes(rng: np.random.RandomState) -> dict:
@@ -119,10 +120,17 @@ def _hsv(h, s, v):
     return np.array(colorsys.hsv_to_rgb(h % 1.0, s, v), np.float32) * 255
 
 
-def render_face(attrs: dict, rng: np.random.RandomState) -> np.ndarray:
-    """A 218 x 178 uint8 RGB face drawn from its attributes."""
+def render_face(attrs: dict, rng: np.random.RandomState, expression=None) -> np.ndarray:
+    """A 218 x 178 uint8 RGB face drawn from its attributes.
+
+    expression(canvas, face, rng), where given, draws the brows, eyes and mouth in place of the default
+    ones, on a plain studio background (`toy_expressions`). The person (position, colours, hair, beard) is
+    drawn from the same random draws either way, so one seed gives one person in both datasets.
+    """
     c = _Canvas()
     _background(c, rng)
+    if expression is not None:
+        c.img[:] = STUDIO_RGB  # after the backdrop's draws, so the person's draws are the same as in CelebA's
     cu, cv, s = 0.5 + rng.uniform(-0.015, 0.015), 0.56 + rng.uniform(-0.015, 0.015), rng.uniform(0.96, 1.04)
     hair = _jitter(HAIR_RGB[attrs["_hair"]], rng, 8) * rng.uniform(0.92, 1.08)
     if attrs["Pale_Skin"]:
@@ -158,23 +166,23 @@ def render_face(attrs: dict, rng: np.random.RandomState) -> np.ndarray:
             curve = y + 0.012 * ((c.u - cu) / width) ** 2
             line = c.band(curve - 0.011 * s, curve + 0.011 * s, c.v) * c.band(cu - width, cu + width, c.u)
             c.paint(line, skin * 0.5)
-    # Eyebrows, eyes, nose.
     brow_rgb = np.minimum(hair, 90) if attrs["_hair"] != "gray" else hair * 0.8
+    mouth_v = cv + 0.15 * s
+    if expression is not None:
+        c.paint(c.ellipse(cu, cv + 0.05 * s, 0.025 * s, 0.035 * s), skin * 0.85)
+        if male:
+            _beard(c, attrs, hair, cu, cv, s, mouth_v)
+        expression(c, dict(cu=cu, cv=cv, s=s, skin=skin, brow_rgb=brow_rgb, mouth_v=mouth_v), rng)
+        return _light(c, rng)
+    # Eyebrows, eyes, nose.
     for side in (-1, 1):
         ex = cu + side * 0.095 * s
         c.paint(c.ellipse(ex, brow - 0.005 * s, 0.05 * s, 0.012 * s), brow_rgb)
         c.paint(c.ellipse(ex, cv - 0.045 * s, 0.045 * s, 0.022 * s), (245, 245, 240))
         c.paint(c.ellipse(ex, cv - 0.045 * s, 0.018 * s, 0.018 * s), _jitter((60, 45, 35), rng, 20))
     c.paint(c.ellipse(cu, cv + 0.05 * s, 0.025 * s, 0.035 * s), skin * 0.85)
-    # Beard and moustache (Male).
-    mouth_v = cv + 0.15 * s
     if male:
-        beard_rgb = hair * 0.8
-        if attrs["Goatee"]:
-            jaw = c.ellipse(cu, cv, 0.24 * s, 0.31 * s) * c.band(cv + 0.09 * s, 2, c.v)
-            c.paint(jaw, beard_rgb)
-        if attrs["Mustache"]:
-            c.paint(c.ellipse(cu, mouth_v - 0.035 * s, 0.08 * s, 0.02 * s), beard_rgb)
+        _beard(c, attrs, hair, cu, cv, s, mouth_v)
     # Mouth: a smile curves up at the corners; lipstick is red.
     lip = _jitter((190, 40, 60), rng, 15) if attrs["Wearing_Lipstick"] else skin * 0.6
     bend = 0.025 * s if attrs["Smiling"] else 0.0
@@ -182,7 +190,21 @@ def render_face(attrs: dict, rng: np.random.RandomState) -> np.ndarray:
     c.paint(c.band(mouth_curve - 0.012 * s, mouth_curve + 0.012 * s, c.v) *
             c.band(cu - 0.07 * s, cu + 0.07 * s, c.u), lip)
 
-    # Lighting: overall level and a left-right gradient, then sensor noise.
+    return _light(c, rng)
+
+
+def _beard(c, attrs, hair, cu, cv, s, mouth_v):
+    """Beard on the jaw and chin, and a moustache on some (Male)."""
+    beard_rgb = hair * 0.8
+    if attrs["Goatee"]:
+        jaw = c.ellipse(cu, cv, 0.24 * s, 0.31 * s) * c.band(cv + 0.09 * s, 2, c.v)
+        c.paint(jaw, beard_rgb)
+    if attrs["Mustache"]:
+        c.paint(c.ellipse(cu, mouth_v - 0.035 * s, 0.08 * s, 0.02 * s), beard_rgb)
+
+
+def _light(c, rng):
+    """Lighting: overall level and a left-right gradient, then sensor noise."""
     light = rng.uniform(0.88, 1.12) * (1 + rng.uniform(-0.06, 0.06) * (c.u - 0.5) * 2)
     img = c.img * light[..., None] + rng.normal(0, rng.uniform(2, 6), c.img.shape)
     return np.clip(img, 0, 255).astype(np.uint8)

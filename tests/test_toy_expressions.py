@@ -1,0 +1,63 @@
+"""The toy expressions: the toy faces' people with eight expressions, and the oracle that reads them back."""
+import numpy as np
+import pytest
+from PIL import Image
+
+from stargan_nb.data.domain_folders import read_domain_folders
+from stargan_nb.data.expression_oracle import expression_oracle, read_expressions
+from stargan_nb.data.toy_expressions import EXPRESSIONS, make_toy_rafd, render_expression
+from stargan_nb.data.toy_faces import CROP, CROP_TOP, render_face, sample_attributes
+from stargan_nb.data.toy_oracle import BACKGROUND_REGIONS, _region_mean, colour_moves
+
+
+def crops(people, seed, size):
+    out, kinds = [], []
+    for p in people:
+        for k, name in enumerate(EXPRESSIONS):
+            crop = Image.fromarray(render_expression(p, name, seed)[CROP_TOP:CROP_TOP + CROP])
+            out.append(np.asarray(crop.resize((size, size), Image.BILINEAR)))
+            kinds.append(k)
+    return np.stack(out), np.array(kinds)
+
+
+@pytest.mark.parametrize("size", [32, 128])
+def test_the_oracle_reads_every_expression_on_fresh_faces(size):
+    images, kinds = crops(range(1, 61), seed=424242, size=size)  # 480 faces no reference drawing uses
+    found = read_expressions(images)
+    per_expression = [float((found[kinds == k] == k).mean()) for k in range(len(EXPRESSIONS))]
+    assert min(per_expression) >= 0.98, dict(zip(EXPRESSIONS, per_expression))
+
+
+def test_the_oracle_survives_a_generators_grain():
+    images, kinds = crops(range(61, 101), seed=5, size=32)
+    noisy = np.clip(images / 127.5 - 1 + np.random.RandomState(0).normal(0, 0.1, images.shape), -1, 1)
+    assert (read_expressions(noisy) == kinds).mean() >= 0.98
+
+
+def test_one_hot_readings_over_chosen_domains():
+    images, kinds = crops([3], seed=9, size=32)
+    readings = expression_oracle(images, ["happy", "sad"])
+    assert readings.shape == (8, 2)
+    assert readings[:, 0].tolist() == [float(e == "happy") for e in EXPRESSIONS]
+    with pytest.raises(ValueError, match="cannot read grumpy"):
+        expression_oracle(images, ["grumpy"])
+
+
+def test_the_same_person_as_the_toy_celeba_face_on_a_plain_backdrop():
+    rng = np.random.RandomState([0, 17])
+    celeba = render_face(sample_attributes(rng), rng)[CROP_TOP:CROP_TOP + CROP]
+    neutral = render_expression(17, "neutral", 0)[CROP_TOP:CROP_TOP + CROP]
+    # The hair cap and the cheeks are the same person's; the corners are the studio's grey, not the scene.
+    hair = (0.19, 0.30, 0.40, 0.60)
+    assert np.abs(_region_mean(celeba[None].astype(float), hair) - _region_mean(neutral[None].astype(float), hair)).max() < 30
+    assert colour_moves(celeba, neutral)["skin"][0] < 30
+    corners = [_region_mean(neutral[None].astype(float), r)[0] for r in BACKGROUND_REGIONS]
+    assert all(np.ptp(c) < 12 for c in corners), corners  # grey: the channels agree
+
+
+def test_make_toy_rafd_writes_a_folder_dataset(tmp_path):
+    root = make_toy_rafd(tmp_path / "rafd", num_people=3, seed=1, progress=False)
+    table = read_domain_folders(root)
+    assert table.selected == list(EXPRESSIONS) and len(table) == 24
+    again = make_toy_rafd(tmp_path / "again", num_people=3, seed=1, progress=False)
+    assert (tmp_path / "rafd" / "happy" / "000002.jpg").read_bytes() == (tmp_path / "again" / "happy" / "000002.jpg").read_bytes()
