@@ -14,6 +14,10 @@ from .runtime.atomic import write_text_atomic
 # The reference's default --selected_attrs (its main.py), in its order: the labels of its pretrained
 # models, the paper's CelebA experiments and the attributes the toy faces draw.
 DEFAULT_ATTRS = ("Black_Hair", "Blond_Hair", "Brown_Hair", "Male", "Young")
+# RaFD's eight expressions, as its folders sort (the reference's --c2_dim 8 and --dataset RaFD --c_dim 8).
+RAFD_EXPRESSIONS = ("angry", "contemptuous", "disgusted", "fearful", "happy", "neutral", "sad", "surprised")
+# What a run trains on: CelebA's attribute file, one folder per domain, or both at once (the paper's mask vector).
+DATASETS = ("celeba", "folders", "both")
 
 
 class ConfigError(ValueError):
@@ -28,8 +32,15 @@ class Config:
     d_conv_dim: int = 64
     g_repeat_num: int = 6
     d_repeat_num: int = 6
+    # dataset "celeba": attributes of an attribute file (several can be on); "folders": image_root holds one
+    # folder per domain, selected_attrs names the domains (one is on); "both": the attribute file and the
+    # folders of rafd_image_root, trained together with the mask vector (the reference's --dataset Both).
+    dataset: str = "celeba"
     c_dim: int = 5
     selected_attrs: List[str] = field(default_factory=lambda: list(DEFAULT_ATTRS))
+    # The second dataset of "both" (the reference's --c2_dim, --rafd_image_dir, --rafd_crop_size).
+    c2_dim: int = 8
+    rafd_domains: List[str] = field(default_factory=lambda: list(RAFD_EXPRESSIONS))
     # Loss weights.
     lambda_cls: float = 1.0
     lambda_rec: float = 10.0
@@ -61,6 +72,9 @@ class Config:
     output_dir: str = "outputs/celeba"
     crop_size: int = 178
     n_test: int = 2000
+    rafd_image_root: str = "data/RaFD/train"
+    rafd_crop_size: int = 256
+    rafd_n_test: int = 480
     seed: int = 1234
     # Device: "auto", "npu", "gpu" or "cpu"; precision_mode as the Ascend NpuOptimizer names it.
     device: str = "auto"
@@ -69,21 +83,35 @@ class Config:
     # dynamic loss scale starting here; an update whose gradients overflow is skipped and the scale lowered.
     initial_loss_scale: float = 65536.0
 
+    # ------------------------------------------------------------------ labels
+    @property
+    def label_dim(self) -> int:
+        """The generator's label input: c_dim, or c_dim + c2_dim + 2 (the mask vector) when training on both."""
+        return self.c_dim + self.c2_dim + 2 if self.dataset == "both" else self.c_dim
+
+    @property
+    def cls_dim(self) -> int:
+        """The discriminator's classification outputs: one per label of every dataset (no mask)."""
+        return self.c_dim + self.c2_dim if self.dataset == "both" else self.c_dim
+
     # ------------------------------------------------------------------ presets
     @classmethod
     def preset(cls, name: str, **overrides) -> "Config":
-        """`celeba` is the paper's setting; `toy` trains on the embedded toy faces on a laptop CPU."""
+        """`celeba`, `rafd` and `both` are the reference's settings for CelebA, RaFD (one folder per expression)
+        and the two together; `toy`, `toy_rafd` and `toy_both` train on the embedded toy faces and toy
+        expressions on a laptop CPU."""
         if name not in PRESETS:
             raise ConfigError(
                 "unknown preset {!r}; choose one of {}".format(name, ", ".join(sorted(PRESETS))))
         values = dict(PRESETS[name])
         values.update(overrides)
-        if "selected_attrs" in overrides and "c_dim" not in overrides:
-            attrs = overrides["selected_attrs"]
-            if isinstance(attrs, str):
-                attrs = attrs.replace(",", " ").split()
-            if isinstance(attrs, (list, tuple)):
-                values["c_dim"] = len(attrs)  # one label per attribute unless c_dim says otherwise
+        for names, dim in (("selected_attrs", "c_dim"), ("rafd_domains", "c2_dim")):
+            if names in overrides and dim not in overrides:
+                attrs = overrides[names]
+                if isinstance(attrs, str):
+                    attrs = attrs.replace(",", " ").split()
+                if isinstance(attrs, (list, tuple)):
+                    values[dim] = len(attrs)  # one label per name unless c_dim / c2_dim says otherwise
         return cls.from_dict(values, source="preset {!r}".format(name))
 
     # --------------------------------------------------------------- validation
@@ -92,15 +120,17 @@ class Config:
 
     def validate(self) -> "Config":
         _check_types(self)
+        if self.dataset not in DATASETS:
+            raise ConfigError("dataset must be one of {}; got {!r}".format(", ".join(DATASETS), self.dataset))
         positive = ["image_size", "g_conv_dim", "d_conv_dim", "d_repeat_num", "c_dim",
                     "batch_size", "d_train_repeat", "lr_update_step", "training_iterations",
                     "summary_steps", "save_steps", "checkpoint_steps", "keep_checkpoints",
-                    "crop_size"]
+                    "crop_size", "c2_dim", "rafd_crop_size"]
         for name in positive:
             if getattr(self, name) <= 0:
                 raise ConfigError("{} must be a positive whole number, got {}".format(
                     name, getattr(self, name)))
-        for name in ["g_repeat_num", "n_test", "num_step_decay", "lambda_cls", "lambda_rec",
+        for name in ["g_repeat_num", "n_test", "rafd_n_test", "num_step_decay", "lambda_cls", "lambda_rec",
                      "lambda_gp", "lambda_id"]:
             if getattr(self, name) < 0:
                 raise ConfigError("{} must not be negative, got {}".format(name, getattr(self, name)))
@@ -122,6 +152,19 @@ class Config:
         dupes = sorted({a for a in self.selected_attrs if self.selected_attrs.count(a) > 1})
         if dupes:
             raise ConfigError("selected_attrs lists {} more than once".format(", ".join(dupes)))
+        if self.dataset == "folders" and self.c_dim < 2:
+            raise ConfigError("a folder dataset needs at least two domains in selected_attrs, got {}".format(
+                self.selected_attrs))
+        if self.dataset == "both":
+            if len(self.rafd_domains) != self.c2_dim:
+                raise ConfigError("c2_dim is {} but rafd_domains names {} domains ({}); set c2_dim={} or change "
+                                  "rafd_domains".format(self.c2_dim, len(self.rafd_domains),
+                                                        ", ".join(self.rafd_domains), len(self.rafd_domains)))
+            shared = sorted(set(self.selected_attrs) & set(self.rafd_domains)
+                            | {d for d in self.rafd_domains if self.rafd_domains.count(d) > 1})
+            if shared:
+                raise ConfigError("rafd_domains lists {} twice or also in selected_attrs; a label name must say "
+                                  "which dataset's column it is".format(", ".join(shared)))
         factor = 2 ** self.d_repeat_num
         if self.image_size % factor:
             lower = max(factor, self.image_size // factor * factor)
@@ -215,7 +258,21 @@ _TOY = dict(
     metadata_path="data/toy/list_attr_celeba.txt", output_dir="outputs/toy", n_test=500,
 )
 
-PRESETS = {"celeba": _CELEBA, "toy": _TOY}
+# RaFD as the reference trains it (README: --dataset RaFD --image_size 128 --c_dim 8, with main.py's
+# --rafd_crop_size 256 and its default 200,000 iterations, decaying over the last 100,000). The reference
+# reads separate train/ and test/ folders; here the test images are split off data/RaFD/train by seed.
+_RAFD = dict(dataset="folders", c_dim=8, selected_attrs=list(RAFD_EXPRESSIONS), image_root="data/RaFD/train",
+             crop_size=256, n_test=480, output_dir="outputs/rafd")
+# The reference's --dataset Both: CelebA's five attributes and RaFD's eight expressions.
+_BOTH = dict(dataset="both", output_dir="outputs/both")
+# The toy versions: the toy faces' settings on the toy expressions (data/toy_rafd, 250 people x 8).
+_TOY_RAFD = dict(_TOY, dataset="folders", c_dim=8, selected_attrs=list(RAFD_EXPRESSIONS),
+                 image_root="data/toy_rafd", n_test=400, output_dir="outputs/toy_rafd")
+_TOY_BOTH = dict(_TOY, dataset="both", rafd_image_root="data/toy_rafd", rafd_crop_size=178, rafd_n_test=400,
+                 output_dir="outputs/toy_both")
+
+PRESETS = {"celeba": _CELEBA, "toy": _TOY, "rafd": _RAFD, "both": _BOTH, "toy_rafd": _TOY_RAFD,
+           "toy_both": _TOY_BOTH}
 
 
 def _check_types(config: Config) -> None:
@@ -237,10 +294,10 @@ def _check_types(config: Config) -> None:
             if not isinstance(value, str):
                 raise ConfigError("{} must be a string, got {!r} ({})".format(
                     f.name, value, type(value).__name__))
-        elif f.name == "selected_attrs":
+        elif f.name in ("selected_attrs", "rafd_domains"):
             if isinstance(value, str):
                 value = [a.strip() for a in value.replace(",", " ").split() if a.strip()]
             if not isinstance(value, (list, tuple)) or not all(isinstance(a, str) for a in value):
-                raise ConfigError("selected_attrs must be a list of attribute names, got {!r}".format(value))
+                raise ConfigError("{} must be a list of names, got {!r}".format(f.name, value))
             value = list(value)
         setattr(config, f.name, value)

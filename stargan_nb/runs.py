@@ -37,10 +37,10 @@ FROZEN_PB = "stargan_model.pb"
 CONVERTED_FROM = "converted_from.json"
 
 ARCHITECTURE_FIELDS = ("image_size", "g_conv_dim", "d_conv_dim", "g_repeat_num", "d_repeat_num",
-                       "c_dim", "selected_attrs")
+                       "dataset", "c_dim", "selected_attrs", "c2_dim", "rafd_domains")
 # The fields that decide which rows are test images (data.attributes.split): changing one on resume would
 # let test images into training. (selected_attrs, which also selects the labels, is an architecture field.)
-SPLIT_FIELDS = ("metadata_path", "n_test", "seed")
+SPLIT_FIELDS = ("metadata_path", "n_test", "seed", "rafd_image_root", "rafd_n_test")
 
 
 class RunError(RuntimeError):
@@ -66,9 +66,11 @@ def ensure_writable(run_dir):
 
 
 def _differences(saved, requested, fields):
-    def value(config, name):  # the same attribute file, however its path is written
+    def value(config, name):  # the same files, however their paths are written
+        if name == "metadata_path" and config.dataset == "folders":
+            name = "image_root"  # a folder dataset's rows are the files under its root
         v = getattr(config, name)
-        return str(resolve(v)) if name == "metadata_path" else v
+        return str(resolve(v)) if name in ("metadata_path", "image_root", "rafd_image_root") else v
     return ["{} (saved {!r}, requested {!r})".format(f, getattr(saved, f), getattr(requested, f))
             for f in fields if value(saved, f) != value(requested, f)]
 

@@ -107,7 +107,7 @@ def plot_transfer(transfer, judge_name, baseline=None):
     ax = axes[0][0]
     ax.bar(pos - 0.2, [transfer["target"][a] for a in attrs], 0.4, label="target", color="tab:blue")
     ax.bar(pos + 0.2, [transfer["kept"][a] for a in attrs], 0.4, label="kept", color="tab:orange")
-    _attribute_axis(ax, attrs, pos)
+    _attribute_axis(ax, attrs, pos, transfer.get("titles"))
     ax.set_ylim(0, 1.12)  # room above bars at 1.0
     ax.set_ylabel("fraction judged right")
     ax.axhline(0.9, color="grey", ls=":", lw=0.8)
@@ -122,7 +122,7 @@ def plot_transfer(transfer, judge_name, baseline=None):
             if baseline and kind + "_move" in baseline:
                 ax.plot(pos + (k - 0.5) * 0.4, [baseline[kind + "_move"][a] for a in attrs], "_", ms=18, mew=2,
                         color="black", label="untrained generator" if k == 0 else None)
-        _attribute_axis(ax, attrs, pos)
+        _attribute_axis(ax, attrs, pos, transfer.get("titles"))
         ax.set_ylabel("mean colour move (levels of 255)")
         ax.axhline(COLOUR_MOVE_LIMIT, color="grey", ls=":", lw=0.8)
         ax.text(1.01, COLOUR_MOVE_LIMIT, str(COLOUR_MOVE_LIMIT), transform=ax.get_yaxis_transform(), va="center",
@@ -136,10 +136,10 @@ def plot_transfer(transfer, judge_name, baseline=None):
     return fig
 
 
-def _attribute_axis(ax, attrs, pos):
+def _attribute_axis(ax, attrs, pos, titles=None):
     from .model.labels import target_title
     ax.set_xticks(pos)
-    ax.set_xticklabels([target_title(a) for a in attrs], fontsize=9)
+    ax.set_xticklabels([(titles or {}).get(a) or target_title(a) for a in attrs], fontsize=9)
 
 
 def fid_rows(fid):
@@ -286,9 +286,9 @@ def save(fig, path):
 
 def translation_grid(x, fakes, selected_attrs, scale=1.4):
     """The reference's grid: one row per input, [input, G(x, c_1), ..., G(x, c_k)]."""
-    from .model.labels import target_title
+    from .model.labels import target_titles
     rows = [[x[i]] + [f[i] for f in fakes] for i in range(len(x))]
-    return image_grid(rows, col_titles=["input"] + [target_title(a) for a in selected_attrs], scale=scale)
+    return image_grid(rows, col_titles=["input"] + target_titles(selected_attrs), scale=scale)
 
 
 # Each logged loss keeps one colour in every panel; panels group what is read together.

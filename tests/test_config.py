@@ -25,7 +25,7 @@ def test_toy_preset_is_small_and_valid():
 
 
 def test_unknown_preset_lists_the_valid_ones():
-    with pytest.raises(ConfigError, match="celeba, toy"):
+    with pytest.raises(ConfigError, match="both, celeba, rafd, toy, toy_both, toy_rafd"):
         Config.preset("imagenet")
 
 

@@ -3,13 +3,15 @@
 The pieces live in `attributes`, `pipeline` and `toy_faces`; this module joins them to a Config.
 """
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from ..runtime.paths import resolve
 from .attributes import AttributeTable, DataFormatError, Split, read_attributes, split
+from .domain_folders import read_domain_folders
 from .toy_faces import ensure_toy_celeba, is_toy_dataset
+from .toy_expressions import EXPRESSIONS, ensure_toy_rafd, is_toy_rafd
 from .toy_oracle import ORACLE_ATTRS
 
 
@@ -18,6 +20,7 @@ class Dataset:
     table: AttributeTable
     split: Split
     image_root: str
+    crop_size: int = None  # its own centre crop, where not the config's crop_size (joint training's folders)
 
     def paths(self, which):
         files = self.split.train_files if which == "train" else self.split.test_files
@@ -28,21 +31,50 @@ class Dataset:
 
 
 def load_dataset(config, check_files=True) -> Dataset:
-    """Parse the attribute file, split it like the reference, and make sure every image is there."""
-    metadata_path = str(resolve(config.metadata_path))
+    """The run's dataset, split like the reference, every image checked to be there.
+
+    "celeba" and "both": the attribute file (in "both", its test images are the grids' and the evaluation's
+    inputs); "folders": the domain folders of image_root. In "both" the labels are the full rows
+    [c_celeba, 0, mask], as the generator reads them (load_second_dataset has the folders' rows).
+    """
     image_root = str(resolve(config.image_root))
+    if config.dataset == "folders":
+        table = read_domain_folders(image_root, config.selected_attrs)
+        return Dataset(table, split(table, config.n_test, config.seed), image_root)
+    metadata_path = str(resolve(config.metadata_path))
     table = read_attributes(metadata_path, config.selected_attrs)
     if check_files:
         from .pipeline import check_images_exist
         check_images_exist(image_root, table.filenames, metadata_path)
+    if config.dataset == "both":
+        table = _joint_rows(table, config, part=0)
     return Dataset(table, split(table, config.n_test, config.seed), image_root)
+
+
+def load_second_dataset(config) -> Dataset:
+    """Joint training's folder dataset (rafd_image_root), labels as full rows [0, c_rafd, mask]."""
+    if config.dataset != "both":
+        raise ValueError("only joint training (dataset 'both') has a second dataset; this config's is {!r}".format(
+            config.dataset))
+    root = str(resolve(config.rafd_image_root))
+    table = _joint_rows(read_domain_folders(root, config.rafd_domains), config, part=1)
+    return Dataset(table, split(table, config.rafd_n_test, config.seed), root, config.rafd_crop_size)
+
+
+def _joint_rows(table, config, part):
+    """A table's labels placed in their dataset's columns of [c_celeba, c_rafd, mask], the mask set to `part`."""
+    rows = np.zeros((len(table), config.label_dim), np.float32)
+    start = 0 if part == 0 else config.c_dim
+    rows[:, start:start + table.labels.shape[1]] = table.labels
+    rows[:, config.c_dim + config.c2_dim + part] = 1.0
+    return replace(table, labels=rows)
 
 
 def make_input(config, dataset: Dataset, which="train"):
     """The tf.data pipeline for a split, shaped by the config."""
     from .pipeline import make_dataset
     return make_dataset(dataset.paths(which), dataset.labels(which), config.image_size,
-                        config.crop_size, config.batch_size, training=(which == "train"),
+                        dataset.crop_size or config.crop_size, config.batch_size, training=(which == "train"),
                         seed=config.seed)
 
 
@@ -58,12 +90,21 @@ def co_occurrence(table: AttributeTable) -> np.ndarray:
 
 
 def oracle_can_judge(config) -> bool:
-    """True when the config reads toy faces and only attributes the pixel oracle can read."""
-    return is_toy_dataset(resolve(config.metadata_path).parent) and set(config.selected_attrs) <= set(ORACLE_ATTRS)
+    """True when the config reads only toy data and labels the pixel oracles can read."""
+    if config.dataset == "folders":
+        return is_toy_rafd(resolve(config.image_root)) and set(config.selected_attrs) <= set(EXPRESSIONS)
+    toy = is_toy_dataset(resolve(config.metadata_path).parent) and set(config.selected_attrs) <= set(ORACLE_ATTRS)
+    if config.dataset == "both":
+        return toy and is_toy_rafd(resolve(config.rafd_image_root)) and set(config.rafd_domains) <= set(EXPRESSIONS)
+    return toy
 
 
-def ensure_toy_data(config, num_images=5000, seed=0, progress=True):
-    """Generate the toy faces at the config's paths unless they are already there."""
+def ensure_toy_data(config, num_images=5000, seed=0, progress=True, num_people=250):
+    """Generate the toy faces and/or toy expressions the config reads, unless they are already there."""
+    if config.dataset == "folders":
+        return ensure_toy_rafd(resolve(config.image_root), num_people, seed, progress)
+    if config.dataset == "both":
+        ensure_toy_rafd(resolve(config.rafd_image_root), num_people, seed, progress)
     meta = resolve(config.metadata_path)
     root = meta.parent
     if resolve(config.image_root) != root / "images":
@@ -89,7 +130,7 @@ def preview(config, dataset: Dataset, n=6, which="test"):
                 p, err, dataset.table.path)) from None
     graph = tf.Graph()
     with graph.as_default():
-        ds = make_dataset(paths, dataset.labels(which)[:n], config.image_size, config.crop_size,
+        ds = make_dataset(paths, dataset.labels(which)[:n], config.image_size, dataset.crop_size or config.crop_size,
                           n, training=False)
         batch = tf.data.make_one_shot_iterator(ds).get_next()
         with tf.Session(graph=graph) as sess:
@@ -106,6 +147,6 @@ def prepare_config(preset, overrides=None, num_toy_images=5000):
     from ..config import Config
     given = {k: v for k, v in (overrides or {}).items() if v is not None and v != ""}
     config = Config.preset(preset, **given)
-    if preset == "toy":
+    if preset.startswith("toy"):
         ensure_toy_data(config, num_images=num_toy_images)
     return config

@@ -13,7 +13,7 @@ from ..runtime.tfcompat import tf
 
 
 class Generator:
-    """G(x, c) of a run: x (N, H, W, 3) in [-1, 1], c (N, c_dim) -> (N, H, W, 3) in [-1, 1]."""
+    """G(x, c) of a run: x (N, H, W, 3) in [-1, 1], c (N, label_dim) -> (N, H, W, 3) in [-1, 1]."""
 
     def __init__(self, run_dir, checkpoint=None, session_config=None):
         """Restore G from run_dir's latest checkpoint, or `checkpoint` (a step number or a path)."""
@@ -59,9 +59,11 @@ class Generator:
             x, c = x[None], c.reshape(1, -1)
         if len(x) != len(c):
             raise ValueError("got {} images but {} label rows".format(len(x), len(c)))
-        if c.shape[1] != self.config.c_dim:
-            raise ValueError("labels have {} columns but the model has c_dim={} ({})".format(
-                c.shape[1], self.config.c_dim, ", ".join(self.config.selected_attrs)))
+        if c.shape[1] != self.config.label_dim:
+            from ..model.labels import space
+            raise ValueError("labels have {} columns but the model has {} ({})".format(
+                c.shape[1], "c_dim={}".format(self.config.c_dim) if self.config.dataset != "both" else
+                "{} label columns".format(self.config.label_dim), ", ".join(space(self.config))))
         out = [self.session.run(self.out, {self.x: x[i:i + batch_size], self.c: c[i:i + batch_size]})
                for i in range(0, len(x), batch_size)]
         return np.concatenate(out) if out else np.zeros_like(x)

@@ -6,21 +6,24 @@ import time
 
 import numpy as np
 
-from ..model.labels import hair_columns
+from ..model.labels import space
 from ..viz import png_bytes
 
 
 class SliderApp:
-    """Original and translated image side by side, one FloatSlider per attribute.
+    """Original and translated image side by side, one FloatSlider per attribute (or domain).
 
     Sliders run from -1 to 2: the model was trained on 0/1 labels, values between
     interpolate and values beyond extrapolate. Updates happen when a slider is released.
+    With "one of each group" ticked, raising a hair colour (a domain of a folder dataset) lowers the
+    others of its group to 0, as the labels were in training.
     """
 
     def __init__(self, gen, images, labels, display_size=256):
         import ipywidgets as w
         self.gen, self.images, self.labels = gen, np.asarray(images), np.asarray(labels, np.float32)
-        self.attrs = list(gen.config.selected_attrs)
+        self.space = space(gen.config)
+        self.attrs = list(self.space)
         self.display_size = display_size
         self.latencies = []
         self._busy = False
@@ -30,7 +33,8 @@ class SliderApp:
         self.sliders = [w.FloatSlider(value=0.0, min=-1.0, max=2.0, step=0.05, description=a,
                                       continuous_update=False, readout_format=".2f",
                                       style={"description_width": "110px"}) for a in self.attrs]
-        self.exclusive = w.Checkbox(value=True, description="hair colours exclusive")
+        self.exclusive = w.Checkbox(value=True, description=(
+            "one domain at a time" if gen.config.dataset == "folders" else "hair colours exclusive"))
         self.reset = w.Button(description="reset to the input's labels", icon="undo")
         self.original = w.Image(format="png", width=display_size, height=display_size)
         self.translated = w.Image(format="png", width=display_size, height=display_size)
@@ -69,10 +73,10 @@ class SliderApp:
         if self._busy:
             return
         i = self.sliders.index(change["owner"])
-        hair = hair_columns(self.attrs)
-        if self.exclusive.value and i in hair and change["new"] > 0:
-            self._busy = True  # hair colours are one-hot: the others go to 0
-            for j in hair:
+        group = self.space.group_of(i) or ()
+        if self.exclusive.value and change["new"] > 0:
+            self._busy = True  # hair colours (domains) are one-hot: the others go to 0
+            for j in group:
                 if j != i:
                     self.sliders[j].value = 0.0
             self._busy = False

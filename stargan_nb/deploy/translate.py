@@ -2,7 +2,7 @@
 
     gen = Generator("outputs/toy")                             # latest checkpoint
     x = load_image("me.jpg", gen.config)                       # prepared exactly as the test split
-    y = gen(x, target_labels("Blond_Hair+-Young", c_org, gen.config.selected_attrs))
+    y = gen(x, target_labels("Blond_Hair+-Young", c_org, space(gen.config)))
 
 Targets written by name (`target_labels`) are a label rule, so they live in `model.labels`.
 """
@@ -10,27 +10,27 @@ import os
 
 import numpy as np
 
-from ..model.labels import HAIR_COLOURS, attribute_index, create_labels, hair_columns
+from ..model.labels import attribute_index, create_labels, space, target_names
 
 
 def reference_grid(gen, images, c_org):
     """The reference's test grid: per input, one translation for each create_labels target."""
-    return [gen(images, c) for c in create_labels(c_org, gen.config.selected_attrs)]
+    return [gen(images, c) for c in create_labels(c_org, space(gen.config))]
 
 
 def interpolation(gen, image, c_org, attr, steps=5):
     """One attribute moved from 0 to 1 in `steps` steps, the others as the input has them.
 
-    A hair colour cross-fades: as it rises from 0 to 1 the input's other hair colours fall from their
-    value to 0, so both ends are labels the model was trained on (one hair colour on), as in the grid.
-    Returns (images, the rows of labels used).
+    A hair colour (or a domain) cross-fades: as it rises from 0 to 1 the input's other hair colours (the
+    other domains) fall from their value to 0, so both ends are labels the model was trained on (one
+    hair colour on), as in the grid. Returns (images, the rows of labels used).
     """
-    attrs = gen.config.selected_attrs
-    i = attribute_index(attr, attrs, "(interpolate_attr)")
+    labels = space(gen.config)
+    i = labels.index(attr) if attr in labels else attribute_index(attr, target_names(labels), "(interpolate_attr)")
     t = np.linspace(0, 1, steps, dtype=np.float32)
     c = np.repeat(np.asarray(c_org, np.float32).reshape(1, -1), steps, axis=0)
-    if attr in HAIR_COLOURS:
-        others = [j for j in hair_columns(attrs) if j != i]
+    if labels.group_of(i):
+        others = [j for j in labels.group_of(i) if j != i]
         c[:, others] *= (1 - t)[:, None]
     c[:, i] = t
     return gen(np.repeat(np.asarray(image)[None], steps, axis=0), c), c

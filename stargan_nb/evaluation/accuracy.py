@@ -7,8 +7,8 @@ faces, and on any data how far G(x, c_org) is from x).
 """
 import numpy as np
 
-from ..data.toy_oracle import colour_moves, toy_oracle
-from ..model.labels import create_labels
+from ..data.toy_oracle import colour_moves
+from ..model.labels import create_labels, target_names, target_titles
 
 
 def transfer_accuracy(judge, generate, images, labels, selected_attrs, fakes=None):
@@ -17,14 +17,16 @@ def transfer_accuracy(judge, generate, images, labels, selected_attrs, fakes=Non
     judge(images) -> (N, c_dim) of 0/1; generate(x, c) -> images (or pass the create_labels
     translations as `fakes`). target[a]: the judge reads attribute a as the target asked for it.
     kept[a]: over the other attributes, the judge reads what the target left unchanged.
+    selected_attrs: names, or the run's LabelSpace (for a folder dataset's one-hot rule and titles).
     """
     targets = create_labels(labels, selected_attrs)
+    names = target_names(selected_attrs)
     target_acc, kept_acc = {}, {}
-    for i, (attr, c_trg) in enumerate(zip(selected_attrs, targets)):
+    for i, (attr, c_trg) in enumerate(zip(names, targets)):
         fake = generate(images, c_trg) if fakes is None else fakes[i]
         read = judge(fake)
         target_acc[attr] = float((read[:, i] == c_trg[:, i]).mean())
-        others = [j for j in range(len(selected_attrs)) if j != i]
+        others = [j for j in range(len(names)) if j != i]
         kept_acc[attr] = float((read[:, others] == c_trg[:, others]).mean())
     return {
         "target": target_acc,
@@ -33,6 +35,7 @@ def transfer_accuracy(judge, generate, images, labels, selected_attrs, fakes=Non
         "min_target": float(min(target_acc.values())),
         "mean_kept": float(np.mean(list(kept_acc.values()))),
         "n_images": int(len(images)),
+        "titles": dict(zip(names, target_titles(selected_attrs))),
     }
 
 
@@ -49,7 +52,7 @@ def identity_figures(generate, images, labels, selected_attrs, fakes, colours=Tr
     if colours:
         moves = [colour_moves(images, f) for f in fakes]
         for kind in ("background", "skin"):
-            per = {a: float(m[kind].mean()) for a, m in zip(selected_attrs, moves)}
+            per = {a: float(m[kind].mean()) for a, m in zip(target_names(selected_attrs), moves)}
             out[kind + "_move"] = per
             out["max_{}_move".format(kind)] = max(per.values())
         ident = colour_moves(images, same)
@@ -58,16 +61,26 @@ def identity_figures(generate, images, labels, selected_attrs, fakes, colours=Tr
     return out
 
 
+def toy_judge(config):
+    """The pixel oracle of a toy run's labels: the toy faces' attributes, or the toy expressions."""
+    if config.dataset == "folders":
+        from ..data.expression_oracle import expression_oracle
+        return lambda x: expression_oracle(x, config.selected_attrs)
+    from ..data.toy_oracle import toy_oracle
+    return lambda x: toy_oracle(x, config.selected_attrs)
+
+
 def evaluate_toy_run(run_dir, n_images=None, checkpoint=None):
     """Target / kept accuracy and the identity figures of a run's generator on its first n toy test images
     (None: the whole test split, as 06 and the README report them)."""
     from ..deploy.inference import open_run
     from ..deploy.translate import reference_grid
+    from ..model.labels import space
     run = open_run(run_dir, checkpoint, n_images)
     with run.gen:
-        attrs = run.config.selected_attrs
+        attrs = space(run.config)
         fakes = reference_grid(run.gen, run.images, run.labels)
-        result = transfer_accuracy(lambda x: toy_oracle(x, attrs), run.gen, run.images, run.labels, attrs, fakes)
+        result = transfer_accuracy(toy_judge(run.config), run.gen, run.images, run.labels, attrs, fakes)
         result.update(identity_figures(run.gen, run.images, run.labels, attrs, fakes))
     result["step"] = run.gen.step
     return result

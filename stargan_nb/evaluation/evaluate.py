@@ -23,7 +23,7 @@ from .. import runs
 from ..data import dataset as data
 from ..deploy.inference import open_run
 from ..deploy.translate import reference_grid
-from ..model.labels import create_labels
+from ..model.labels import create_labels, space, target_names
 from ..viz import to_uint8
 from .accuracy import identity_figures, transfer_accuracy
 
@@ -64,7 +64,7 @@ def fid_protocols(features, images, labels, fakes, selected_attrs, progress=True
         out[name] = dict(_compare(real_tiled, real_acts, acts(other)), what=what)
     targets = create_labels(labels, selected_attrs)
     per = {}
-    for i, attr in enumerate(selected_attrs):
+    for i, attr in enumerate(target_names(selected_attrs)):
         fake_on = np.concatenate([a[t[:, i] == 1] for a, t in zip(fake_acts, targets)])
         real_on = real_acts[labels[:, i] == 1]
         if len(fake_on) > 1 and len(real_on) > 1:
@@ -85,7 +85,7 @@ def untrained_baseline(config, images, labels, colours):
         fakes = reference_grid(untrained, images, labels)
         figures = dict(what="the untrained generator (seed 0)",
                        reconstruction_l1=reconstruction_error(untrained, images, labels, fakes),
-                       **identity_figures(untrained, images, labels, config.selected_attrs, fakes, colours))
+                       **identity_figures(untrained, images, labels, space(config), fakes, colours))
     return fakes, figures
 
 
@@ -99,11 +99,11 @@ def reference_sets(config, dataset, images, untrained_fakes):
 
 def choose_judge(config, dataset, run_dir, judge="auto", judge_iterations=2000, progress=True):
     """The toy oracle for toy faces, else an attribute classifier trained on the training split."""
-    from ..data.toy_oracle import toy_oracle
+    from .accuracy import toy_judge
     if judge == "auto":
         judge = "oracle" if data.oracle_can_judge(config) else "classifier"
     if judge == "oracle":
-        return "toy oracle", (lambda x: toy_oracle(x, config.selected_attrs)), None
+        return "toy oracle", toy_judge(config), None
     if judge != "classifier":
         raise ValueError("judge must be 'auto', 'oracle' or 'classifier', got {!r}".format(judge))
     from .classifier import AttributeJudge
@@ -136,11 +136,11 @@ def evaluate_run(run_dir, n_images=None, checkpoint=None, inception_pb=None, jud
         "judge": judge_name,
         "judge_accuracy_on_real_test_images": dict(zip(config.selected_attrs,
                                                        (judge_fn(images) == labels).mean(axis=0).tolist())),
-        "transfer": transfer_accuracy(judge_fn, gen, images, labels, config.selected_attrs, fakes=fakes),
+        "transfer": transfer_accuracy(judge_fn, gen, images, labels, space(config), fakes=fakes),
         "reconstruction_l1": reconstruction_error(gen, images, labels, fakes),
         "baseline": baseline,
     }
-    result["transfer"].update(identity_figures(gen, images, labels, config.selected_attrs, fakes, colours))
+    result["transfer"].update(identity_figures(gen, images, labels, space(config), fakes, colours))
     if clf is not None:
         clf.close()
     if inception_pb and os.path.isfile(str(inception_pb)):
@@ -150,7 +150,7 @@ def evaluate_run(run_dir, n_images=None, checkpoint=None, inception_pb=None, jud
             if fid_references else None
         features = InceptionFeatures(inception_pb)
         result["fid"] = fid_protocols(features, images[:m], labels[:m], [f[:m] for f in fakes],
-                                      config.selected_attrs, progress, references)
+                                      space(config), progress, references)
         result["fid"]["inception"] = describe(inception_pb)
         features.close()
     else:

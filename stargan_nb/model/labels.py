@@ -1,7 +1,12 @@
 """Every rule about target labels: the reference's create_labels, training targets, targets written by name.
 
-Hair colours are one-hot among the selected ones: switching one on switches the others off. That
-rule lives in `switch_on` and nowhere else (the test grid, targets by name and the sliders use it).
+A `LabelSpace` holds the rules of a model's label columns, made from its Config by `space(config)`:
+- groups of columns of which one is on: the selected hair colours of CelebA (switching one on switches
+  the others off), every domain of a folder dataset (its labels are one-hot);
+- for joint training (dataset "both"), the parts [c_celeba, c_rafd, mask]: a target in one dataset's
+  columns zeroes the other's and sets the mask to it, as the reference's train_multi / test_multi do.
+Those rules live in `LabelSpace.switch_on` and nowhere else (the grids, targets by name and the sliders
+use it). A plain list of names is read as CelebA attributes.
 """
 import difflib
 
@@ -10,10 +15,76 @@ import numpy as np
 from ..runtime.tfcompat import tf
 
 HAIR_COLOURS = ("Black_Hair", "Blond_Hair", "Brown_Hair", "Gray_Hair")
+MASK_NAMES = ("mask_celeba", "mask_rafd")  # the mask vector's columns: which dataset's labels are meant
 
 
 class TargetError(ValueError):
     """A target written by name that names no selected attribute."""
+
+
+class LabelSpace(tuple):
+    """The names of a model's label columns (a tuple of them), with their rules (`groups`, `parts`)."""
+
+    def __new__(cls, names, groups=(), parts=()):
+        self = super().__new__(cls, names)
+        self.groups = tuple(tuple(g) for g in groups if g)
+        self.parts = tuple((tuple(cols), mask) for cols, mask in parts)
+        return self
+
+    def __reduce__(self):
+        return LabelSpace, (tuple(self), self.groups, self.parts)
+
+    @classmethod
+    def attributes(cls, selected_attrs):
+        return cls(selected_attrs, [hair_columns(selected_attrs)])
+
+    @property
+    def masks(self):
+        return [mask for _, mask in self.parts]
+
+    @property
+    def targets(self):
+        """The columns a test grid sets (all but the mask vector's)."""
+        return [i for i in range(len(self)) if i not in self.masks]
+
+    def group_of(self, i):
+        return next((g for g in self.groups if i in g), None)
+
+    def _enter_part(self, c, i):
+        for cols, mask in self.parts:
+            if i in cols:
+                others = [j for j in range(len(self)) if j not in cols]
+                c[..., others] = 0.0
+                c[..., mask] = 1.0
+
+    def switch_on(self, c, i, exclusive=True):
+        """Set column i of the label rows `c` (in place) to 1, with the rest of its group off."""
+        self._enter_part(c, i)
+        group = self.group_of(i)
+        if exclusive and group:
+            c[..., list(group)] = 0.0
+        c[..., i] = 1.0
+        return c
+
+    def title(self, i):
+        """How a create_labels column is named in grids: "to Blond_Hair", "to happy", "Male flipped"."""
+        return "to " + self[i] if self.group_of(i) else self[i] + " flipped"
+
+
+def space(config) -> LabelSpace:
+    """The label rules of a Config's model."""
+    if config.dataset == "folders":
+        return LabelSpace(config.selected_attrs, [range(config.c_dim)])
+    if config.dataset == "both":
+        c, c2 = config.c_dim, config.c2_dim
+        names = list(config.selected_attrs) + list(config.rafd_domains) + list(MASK_NAMES)
+        return LabelSpace(names, [hair_columns(config.selected_attrs), range(c, c + c2)],
+                          [(range(c), c + c2), (range(c, c + c2), c + c2 + 1)])
+    return LabelSpace.attributes(config.selected_attrs)
+
+
+def _space(names):
+    return names if isinstance(names, LabelSpace) else LabelSpace.attributes(names)
 
 
 def hair_columns(selected_attrs):
@@ -22,34 +93,48 @@ def hair_columns(selected_attrs):
 
 def switch_on(c, i, selected_attrs, exclusive=True):
     """Set column i of the label rows `c` (in place) to 1; a hair colour switches the other hair colours off."""
-    if exclusive and selected_attrs[i] in HAIR_COLOURS:
-        c[..., hair_columns(selected_attrs)] = 0.0
-    c[..., i] = 1.0
-    return c
+    return _space(selected_attrs).switch_on(c, i, exclusive)
 
 
 def create_labels(c_org, selected_attrs):
-    """One target per selected attribute, as the reference's create_labels does.
+    """One target per label column, as the reference's create_labels does.
 
-    For attribute i: copy the original labels; a hair colour is set on with the other
-    selected hair colours off; any other attribute is flipped. Returns a list of
-    len(selected_attrs) arrays shaped like c_org.
+    For column i: copy the original labels; a column of a group (a hair colour, a domain) is set on with
+    the rest of its group off; any other attribute is flipped. `selected_attrs`: names (CelebA's rule) or
+    a LabelSpace. Returns one array shaped like c_org per target column (LabelSpace.targets).
     """
+    labels = _space(selected_attrs)
     c_org = np.asarray(c_org, np.float32)
     targets = []
-    for i, attr in enumerate(selected_attrs):
+    for i in labels.targets:
         c = c_org.copy()
-        if attr in HAIR_COLOURS:
-            switch_on(c, i, selected_attrs)
+        if labels.group_of(i):
+            labels.switch_on(c, i)
         else:
-            c[:, i] = (c[:, i] == 0)
+            flipped = c[:, i] == 0
+            labels._enter_part(c, i)
+            c[:, i] = flipped
         targets.append(c)
     return targets
 
 
-def target_title(attr):
+def target_title(attr, selected_attrs=None):
     """How a create_labels column is named in grids: "to Blond_Hair", "Male flipped"."""
+    if selected_attrs is not None:
+        return _space(selected_attrs).title(list(selected_attrs).index(attr))
     return "to " + attr if attr in HAIR_COLOURS else attr + " flipped"
+
+
+def target_names(selected_attrs):
+    """The names of create_labels' target columns, in order (the mask vector's are not targets)."""
+    labels = _space(selected_attrs)
+    return [labels[i] for i in labels.targets]
+
+
+def target_titles(selected_attrs):
+    """The titles of create_labels' targets, in order."""
+    labels = _space(selected_attrs)
+    return [labels.title(i) for i in labels.targets]
 
 
 def target_caption(spec):
@@ -79,16 +164,18 @@ def target_labels(spec, c_org, selected_attrs, hair_exclusive=True):
     Attributes not named keep the input's value. With hair_exclusive, switching a hair
     colour on switches the other selected hair colours off, as the reference's create_labels does.
     """
+    labels = _space(selected_attrs)
     c = np.array(c_org, np.float32, copy=True)
     if c.ndim == 1:
         c = c[None]
     terms = [t.strip() for t in str(spec).split("+") if t.strip()]
     if not terms:
         raise TargetError("empty target {!r}; write attributes joined by '+', e.g. 'Blond_Hair+-Young'".format(spec))
+    names = [labels[i] for i in labels.targets]
     for term in terms:
-        i = attribute_index(term.lstrip("+-").strip(), selected_attrs, "in target {!r}".format(spec))
+        i = labels.index(names[attribute_index(term.lstrip("+-").strip(), names, "in target {!r}".format(spec))])
         if term.startswith("-"):
             c[:, i] = 0.0
         else:
-            switch_on(c, i, selected_attrs, hair_exclusive)
+            labels.switch_on(c, i, hair_exclusive)
     return c

@@ -1,7 +1,9 @@
 """StarGAN's losses: WGAN-GP adversarial, attribute classification, cycle reconstruction.
 
 Scales follow the reference solver: classification is the sigmoid cross-entropy summed over
-attributes and averaged over the batch; reconstruction feeds the ORIGINAL label back.
+attributes and averaged over the batch (CelebA), or the softmax cross-entropy averaged over the batch
+(one domain of a folder dataset, as the reference's RaFD); reconstruction feeds the ORIGINAL label back.
+In joint training each step classifies only its own dataset's slice of D's outputs.
 """
 from collections import OrderedDict
 
@@ -15,6 +17,32 @@ def classification_loss(logits, labels):
     if batch:
         return tf.reduce_sum(ce) * (1.0 / batch)
     return tf.reduce_sum(ce) / tf.cast(tf.shape(logits)[0], logits.dtype)
+
+
+def domain_loss(logits, one_hot):
+    """Softmax cross-entropy of one-hot labels, averaged over the batch (the reference's F.cross_entropy)."""
+    ce = tf.nn.softmax_cross_entropy_with_logits_v2(labels=tf.stop_gradient(one_hot), logits=logits)
+    batch = logits.shape[0].value
+    if batch:
+        return tf.reduce_sum(ce) * (1.0 / batch)
+    return tf.reduce_mean(ce)
+
+
+def label_loss(logits, labels, config, part=None):
+    """The classification term for D's logits (N, cls_dim) and the full label rows (N, label_dim).
+
+    part: in joint training, "celeba" or "rafd", the dataset of this batch; its slice alone is read.
+    """
+    if config.dataset == "folders":
+        return domain_loss(logits, labels)
+    if config.dataset == "both":
+        c, c2 = config.c_dim, config.c2_dim
+        if part == "celeba":
+            return classification_loss(logits[:, :c], labels[:, :c])
+        if part == "rafd":
+            return domain_loss(logits[:, c:], labels[:, c:c + c2])
+        raise ValueError("joint training classifies one dataset per step: part must be 'celeba' or 'rafd'")
+    return classification_loss(logits, labels)
 
 
 def gradient_penalty(critic, x_real, x_fake, alpha=None):
@@ -31,10 +59,10 @@ def gradient_penalty(critic, x_real, x_fake, alpha=None):
     return tf.reduce_mean(tf.square(norm - 1.0))
 
 
-def discriminator_losses(x_real, x_fake, c_org, config, alpha=None):
+def discriminator_losses(x_real, x_fake, c_org, config, alpha=None, part=None):
     """The D step's total loss and its parts. x_fake = G(x_real, c_trg) is held constant here
     (no gradient into G), so the G step of the same iteration can reuse that forward pass.
-    alpha: the gradient penalty's mixing weights (N, 1, 1, 1); random when None."""
+    alpha: the gradient penalty's mixing weights (N, 1, 1, 1); random when None. part: see label_loss."""
     x_fake = tf.stop_gradient(x_fake)
     # D has no batch statistics, so real and fake can go through it as one batch: the same numbers,
     # but each weight is read once per pass instead of twice (its last layers are mostly weights).
@@ -44,14 +72,14 @@ def discriminator_losses(x_real, x_fake, c_org, config, alpha=None):
     parts = OrderedDict()
     parts["D/loss_real"] = -tf.reduce_mean(real_src)
     parts["D/loss_fake"] = tf.reduce_mean(fake_src)
-    parts["D/loss_cls"] = classification_loss(real_cls, c_org)
+    parts["D/loss_cls"] = label_loss(real_cls, c_org, config, part)
     parts["D/loss_gp"] = gradient_penalty(lambda x: discriminator(x, config)[0], x_real, x_fake, alpha)
     total = (parts["D/loss_real"] + parts["D/loss_fake"] + config.lambda_cls * parts["D/loss_cls"]
              + config.lambda_gp * parts["D/loss_gp"])
     return total, parts
 
 
-def generator_losses(x_real, x_fake, c_org, c_trg, config):
+def generator_losses(x_real, x_fake, c_org, c_trg, config, part=None):
     """The G step's total loss and its parts, for x_fake = G(x_real, c_trg).
 
     Reconstruction translates back with c_org. With lambda_id > 0, the identity translation
@@ -75,7 +103,7 @@ def generator_losses(x_real, x_fake, c_org, c_trg, config):
     parts = OrderedDict()
     parts["G/loss_fake"] = -tf.reduce_mean(fake_src)
     parts["G/loss_rec"] = tf.reduce_mean(tf.abs(x_real - x_rec))
-    parts["G/loss_cls"] = classification_loss(fake_cls, c_trg)
+    parts["G/loss_cls"] = label_loss(fake_cls, c_trg, config, part)
     total = (parts["G/loss_fake"] + config.lambda_rec * parts["G/loss_rec"]
              + config.lambda_cls * parts["G/loss_cls"])
     if config.lambda_id > 0:

@@ -8,7 +8,7 @@ INPUT_IMAGE, INPUT_LABEL, OUTPUT = "x_real", "c_trg", "x_fake"
 
 
 def tile_labels(x, c):
-    """Concatenate the target label to the image as constant feature maps (3 + c_dim channels)."""
+    """Concatenate the target label to the image as constant feature maps (3 + label_dim channels)."""
     c = tf.cast(c, x.dtype)[:, None, None, :]
     c = tf.tile(c, tf.stack([1, tf.shape(x)[1], tf.shape(x)[2], 1]))
     return tf.concat([x, c], axis=3)
@@ -19,14 +19,14 @@ def _noop(name, tensor):
 
 
 def generator(x, c, config, reuse=tf.AUTO_REUSE, trace=_noop):
-    """x: (N, H, W, 3) in [-1, 1]; c: (N, c_dim) target labels -> (N, H, W, 3) in [-1, 1].
+    """x: (N, H, W, 3) in [-1, 1]; c: (N, label_dim) target labels -> (N, H, W, 3) in [-1, 1].
 
     trace(name, tensor) sees each block's output (02_model_building prints them as a table).
     """
     dim = config.g_conv_dim
     with tf.variable_scope(G_SCOPE, reuse=reuse):
         h = tile_labels(x, c)
-        h.set_shape([None, None, None, 3 + config.c_dim])
+        h.set_shape([None, None, None, 3 + config.label_dim])
         h = trace("input + tiled labels", h)
         h = trace("conv_in 7x7 + IN + ReLU", tf.nn.relu(instance_norm(conv2d(h, dim, 7, 1, 3, False, "conv_in"), "in_in")))
         for i in range(2):
@@ -46,7 +46,7 @@ def generator(x, c, config, reuse=tf.AUTO_REUSE, trace=_noop):
 
 
 def discriminator(x, config, reuse=tf.AUTO_REUSE, trace=_noop):
-    """x: (N, H, W, 3) -> (src: (N, H/2^k, W/2^k, 1) real/fake patches, cls: (N, c_dim) attribute logits)."""
+    """x: (N, H, W, 3) -> (src: (N, H/2^k, W/2^k, 1) real/fake patches, cls: (N, cls_dim) label logits)."""
     dim = config.d_conv_dim
     with tf.variable_scope(D_SCOPE, reuse=reuse):
         h = trace("conv0 4x4/2 + LeakyReLU", lrelu(conv2d(x, dim, 4, 2, 1, True, "conv0", True)))
@@ -55,8 +55,8 @@ def discriminator(x, config, reuse=tf.AUTO_REUSE, trace=_noop):
             h = trace("conv%d 4x4/2 + LeakyReLU" % i, lrelu(conv2d(h, dim, 4, 2, 1, True, "conv%d" % i, True)))
         src = trace("src head 3x3 (real/fake per patch)", conv2d(h, 1, 3, 1, 1, False, "src", True))
         kernel = config.image_size // 2 ** config.d_repeat_num
-        cls = conv2d(h, config.c_dim, kernel, 1, 0, False, "cls", True)
-        return src, trace("cls head %dx%d (attribute logits)" % (kernel, kernel), tf.reshape(cls, [-1, config.c_dim]))
+        cls = conv2d(h, config.cls_dim, kernel, 1, 0, False, "cls", True)
+        return src, trace("cls head %dx%d (label logits)" % (kernel, kernel), tf.reshape(cls, [-1, config.cls_dim]))
 
 
 def variables(scope):
@@ -64,10 +64,10 @@ def variables(scope):
 
 
 def generator_inputs(config, batch=None, names=(INPUT_IMAGE, INPUT_LABEL)):
-    """Placeholders for an image batch (batch, S, S, 3) in [-1, 1] and its labels (batch, c_dim)."""
+    """Placeholders for an image batch (batch, S, S, 3) in [-1, 1] and its labels (batch, label_dim)."""
     s = config.image_size
     return (tf.placeholder(tf.float32, [batch, s, s, 3], name=names[0]),
-            tf.placeholder(tf.float32, [batch, config.c_dim], name=names[1]))
+            tf.placeholder(tf.float32, [batch, config.label_dim], name=names[1]))
 
 
 def generator_on_placeholders(config, names=(INPUT_IMAGE, INPUT_LABEL, OUTPUT), batch=None):

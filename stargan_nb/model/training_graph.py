@@ -38,7 +38,7 @@ TrainingGraph = namedtuple("TrainingGraph", [
 
 
 def build_training_graph(images, labels, config, device="cpu", c_trg=None, gp_alpha=None, fused=True,
-                         sample_batch=None):
+                         sample_batch=None, second=None):
     """`images`, `labels`: a batch from the input pipeline (static batch size).
 
     d_iteration and g_iteration are fetch dicts for sess.run: one training iteration each, without
@@ -49,29 +49,50 @@ def build_training_graph(images, labels, config, device="cpu", c_trg=None, gp_al
     fused=False: g_iteration is the G step alone, with its own G forward pass, to be run after
     d_iteration in a second session call, as the reference does (for comparisons).
     sample_batch: the sample head's batch size, so that it too has static shapes (any when None).
+    second: joint training (dataset "both"): the folder dataset's batch (images, labels[, c_trg, gp_alpha]).
+    One iteration is then a step on the CelebA batch and a step on this one, as the reference's train_multi,
+    through the same two optimizers; d_iteration and g_iteration are lists of fetch dicts, one per step.
     """
     with tf.variable_scope(tf.get_variable_scope(), use_resource=RESOURCE_VARIABLES):
-        return _build(images, labels, config, device, c_trg, gp_alpha, fused, sample_batch)
+        global_step = tf.train.get_or_create_global_step()
+        lr = learning_rate_tensor(global_step, config)
+        d_opt = _optimizer("d_adam", lr, config, device)
+        g_opt = _optimizer("g_adam", lr, config, device)
+        if second is None:
+            d_it, g_it = _step(images, labels, c_trg, gp_alpha, config, d_opt, g_opt, global_step, lr, fused)
+        else:
+            if config.dataset != "both":
+                raise ValueError("a second batch is for joint training (dataset 'both'), not {!r}".format(config.dataset))
+            rest = tuple(second[2:]) + (None,) * (4 - len(second))
+            d_it, g_it = zip(
+                _step(images, labels, c_trg, gp_alpha, config, d_opt, g_opt, global_step, lr, fused, "celeba"),
+                _step(second[0], second[1], rest[0], rest[1], config, d_opt, g_opt, global_step, lr, fused, "rafd"))
+            d_it, g_it = list(d_it), list(g_it)
+        x_sample, c_sample, fake_sample = generator_on_placeholders(config, ("x_sample", "c_sample", "fake_sample"),
+                                                                    sample_batch)
+    first = d_it[0] if isinstance(d_it, list) else d_it
+    return TrainingGraph(d_it, g_it, first["d"]["D/loss"], (g_it[0] if isinstance(g_it, list) else g_it)["g"]["G/loss"],
+                         global_step, lr, x_sample, c_sample, fake_sample, fused)
 
 
-def _build(x_real, c_org, config, device, c_trg, gp_alpha, fused, sample_batch):
+def _step(x_real, c_org, c_trg, gp_alpha, config, d_opt, g_opt, global_step, lr, fused, part=None):
+    """The fetch dicts (d_iteration, g_iteration) of one step on one batch; `part` names its dataset in joint
+    training, whose last step ("rafd") alone counts the iteration."""
     c_trg = permuted_targets(c_org) if c_trg is None else c_trg
-    global_step = tf.train.get_or_create_global_step()
-    lr = learning_rate_tensor(global_step, config)
-
     x_fake = generator(x_real, c_trg, config)
-    d_loss, d_parts = discriminator_losses(x_real, x_fake, c_org, config, gp_alpha)
+    d_loss, d_parts = discriminator_losses(x_real, x_fake, c_org, config, gp_alpha, part)
     d_parts["D/loss"] = d_loss  # the total, logged and checked for NaN too
-    d_update, d_scaling = _update("d_adam", d_loss, D_SCOPE, lr, config, device)
+    d_update, d_scaling = _apply(d_opt, d_loss, D_SCOPE)
     with tf.control_dependencies([d_update]):
-        d_step = tf.group(d_update, global_step.assign_add(1), name="d_step")
+        counted = [global_step.assign_add(1)] if part in (None, "rafd") else []
+        d_step = tf.group(d_update, *counted, name="d_step" if part is None else "d_step_" + part)
     if fused:
         with tf.control_dependencies([d_step]):  # G's losses read D after its update, as the reference
-            g_loss, g_parts = generator_losses(x_real, x_fake, c_org, c_trg, config)
+            g_loss, g_parts = generator_losses(x_real, x_fake, c_org, c_trg, config, part)
     else:
-        g_loss, g_parts = generator_losses(x_real, generator(x_real, c_trg, config), c_org, c_trg, config)
+        g_loss, g_parts = generator_losses(x_real, generator(x_real, c_trg, config), c_org, c_trg, config, part)
     g_parts["G/loss"] = g_loss
-    g_update, g_scaling = _update("g_adam", g_loss, G_SCOPE, lr, config, device)
+    g_update, g_scaling = _apply(g_opt, g_loss, G_SCOPE)
 
     d_iteration = {"step": d_step, "lr": lr, "d": d_parts}
     g_iteration = {"step": tf.group(d_step, g_update) if fused else g_update, "lr": lr, "g": g_parts}
@@ -80,21 +101,21 @@ def _build(x_real, c_org, config, device, c_trg, gp_alpha, fused, sample_batch):
     if d_scaling:
         d_iteration["scaling"] = d_scaling
         g_iteration["scaling"] = dict(g_scaling, **d_scaling) if fused else g_scaling
-
-    x_sample, c_sample, fake_sample = generator_on_placeholders(config, ("x_sample", "c_sample", "fake_sample"),
-                                                                sample_batch)
-    return TrainingGraph(d_iteration, g_iteration, d_loss, g_loss, global_step, lr,
-                         x_sample, c_sample, fake_sample, fused)
+    return d_iteration, g_iteration
 
 
-def _update(name, loss, scope, lr, config, device):
-    """Adam on the scope's variables, wrapped for the device's precision mode; (op, scaling fetches).
+def _optimizer(name, lr, config, device):
+    """Adam, wrapped for the device's precision mode; joint training's two steps share it, as the reference's."""
+    opt = tf.train.AdamOptimizer(lr, beta1=config.beta1, beta2=config.beta2, epsilon=1e-8, name=name)
+    return devices.wrap_optimizer(opt, device, config.precision_mode, config.initial_loss_scale)
+
+
+def _apply(wrapped, loss, scope):
+    """The update of the scope's variables; (op, scaling fetches).
 
     scaling is {} without loss scaling, else {"loss_scale/<net>": scale, "skipped/<net>": 1.0 when
     this update was skipped for an overflow}: the wrapper skips exactly when a gradient is not finite.
     """
-    opt = tf.train.AdamOptimizer(lr, beta1=config.beta1, beta2=config.beta2, epsilon=1e-8, name=name)
-    wrapped = devices.wrap_optimizer(opt, device, config.precision_mode, config.initial_loss_scale)
     grads_and_vars = wrapped.compute_gradients(loss, var_list=variables(scope))
     update = wrapped.apply_gradients(grads_and_vars)
     scale = devices.loss_scale(wrapped)
@@ -109,13 +130,41 @@ def run_iteration(sess, graph, step, config):
     """One training iteration at `step` (0-based): returns (lr, d_parts, g_parts or None, scaling).
 
     scaling: the loss scales and skipped-update flags of this iteration ({} without loss scaling).
+    Joint training runs its steps in order and reports their mean, and each step's classification
+    terms as "D/loss_cls@celeba", "D/loss_cls@rafd" (and G's).
     """
+    if isinstance(graph.d_iteration, list):
+        outs = [_run_step(sess, d_it, g_it, graph.fused, step, config)
+                for d_it, g_it in zip(graph.d_iteration, graph.g_iteration)]
+        lr = outs[-1][0]
+        scaling = {}
+        for o in outs:  # the last step's loss scales; updates skipped in either step
+            for key, value in o[3].items():
+                scaling[key] = scaling.get(key, 0) + value if key.startswith("skipped/") else value
+        return lr, _merge([o[1] for o in outs]), _merge([o[2] for o in outs]) if outs[0][2] else None, scaling
+    return _run_step(sess, graph.d_iteration, graph.g_iteration, graph.fused, step, config)
+
+
+def _run_step(sess, d_iteration, g_iteration, fused, step, config):
     if (step + 1) % config.d_train_repeat:
-        out = sess.run(graph.d_iteration)
+        out = sess.run(d_iteration)
         return out["lr"], out["d"], None, out.get("scaling", {})
-    if graph.fused:
-        out = sess.run(graph.g_iteration)
+    if fused:
+        out = sess.run(g_iteration)
         return out["lr"], out["d"], out["g"], out.get("scaling", {})
-    d_out = sess.run(graph.d_iteration)
-    g_out = sess.run(graph.g_iteration)
+    d_out = sess.run(d_iteration)
+    g_out = sess.run(g_iteration)
     return d_out["lr"], d_out["d"], g_out["g"], dict(d_out.get("scaling", {}), **g_out.get("scaling", {}))
+
+
+JOINT_PARTS = ("celeba", "rafd")
+
+
+def _merge(parts):
+    """The mean of each loss over joint training's steps, and each step's classification term by name."""
+    merged = {key: float(sum(p[key] for p in parts) / len(parts)) for key in parts[0]}
+    for name, p in zip(JOINT_PARTS, parts):
+        for key in p:
+            if key.endswith("/loss_cls"):
+                merged["{}@{}".format(key, name)] = float(p[key])
+    return merged

@@ -49,7 +49,13 @@ def check_finite(step, values, run_dir):
                 last_checkpoint or "none (no checkpoint was written yet)"))
 
 
-def bad_image_error(dataset, decoder_error, progress=True):
-    """The error to raise when the input pipeline failed to decode: one naming the broken files if found."""
+def bad_image_error(dataset, decoder_error, progress=True, second=None):
+    """The error to raise when the input pipeline failed to decode: one naming the broken files if found
+    (in either dataset of joint training)."""
     from ..data.pipeline import unreadable_images_error
-    return unreadable_images_error(dataset.paths("train"), dataset.table.path, progress) or decoder_error
+    for ds in (dataset, second):
+        if ds is not None:
+            found = unreadable_images_error(ds.paths("train"), ds.table.path, progress)
+            if found:
+                return found
+    return decoder_error

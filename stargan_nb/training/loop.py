@@ -13,6 +13,7 @@ import numpy as np
 from .. import runs
 from ..config import Config, parse_overrides
 from ..data import dataset as datasets
+from ..model.labels import space
 from ..model.training_graph import build_training_graph, run_iteration
 from ..runtime import device as devices
 from ..runtime.paths import resolve
@@ -34,13 +35,16 @@ def prepare_run_dir(config, run_dir, allow_split_change=False):
     return run_dir
 
 
-def build_graph(config, dataset, device, sample_batch=None):
-    """The training graph fed by the training split's pipeline, its saver and its initialiser."""
+def build_graph(config, dataset, device, sample_batch=None, second=None):
+    """The training graph fed by the training split's pipeline (and joint training's second dataset's),
+    its saver and its initialiser."""
     graph = tf.Graph()
     with graph.as_default():
         tf.set_random_seed(config.seed)
         images, labels = tf.data.make_one_shot_iterator(datasets.make_input(config, dataset, "train")).get_next()
-        g = build_training_graph(images, labels, config, device, sample_batch=sample_batch)
+        if second is not None:
+            second = tf.data.make_one_shot_iterator(datasets.make_input(config, second, "train")).get_next()
+        g = build_training_graph(images, labels, config, device, sample_batch=sample_batch, second=second)
         saver = tf.train.Saver(max_to_keep=config.keep_checkpoints)
         init = tf.global_variables_initializer()
     return graph, g, saver, init
@@ -51,7 +55,7 @@ def fixed_test_batch(config, dataset, n=8):
     n = min(n, len(dataset.split.test_files))
     if n == 0:
         s = config.image_size
-        return np.zeros((0, s, s, 3), np.float32), np.zeros((0, config.c_dim), np.float32)
+        return np.zeros((0, s, s, 3), np.float32), np.zeros((0, config.label_dim), np.float32)
     _, images, labels = datasets.preview(config, dataset, n=n)
     return images, labels
 
@@ -66,9 +70,10 @@ def train(config: Config, run_dir=None, progress=True, max_iterations=None, allo
     config.validate()
     run_dir = prepare_run_dir(config, run_dir, allow_split_change)
     dataset = datasets.load_dataset(config)
+    second = datasets.load_second_dataset(config) if config.dataset == "both" else None
     x_fixed, c_fixed = fixed_test_batch(config, dataset)
     device = devices.resolve_device(config.device)
-    graph, g, saver, init = build_graph(config, dataset, device, sample_batch=len(x_fixed) or None)
+    graph, g, saver, init = build_graph(config, dataset, device, sample_batch=len(x_fixed) or None, second=second)
     sess = tf.Session(graph=graph, config=devices.session_config(device, config.precision_mode))
     monitor = None
     try:
@@ -77,7 +82,7 @@ def train(config: Config, run_dir=None, progress=True, max_iterations=None, allo
         step = start_step = int(sess.run(g.global_step))
         target = config.training_iterations if max_iterations is None else min(
             config.training_iterations, step + int(max_iterations))
-        samples = SampleWriter(run_dir, x_fixed, c_fixed, config.selected_attrs, g)
+        samples = SampleWriter(run_dir, x_fixed, c_fixed, space(config), g)
         monitor = Monitor(run_dir, graph, step, config, progress)
         g_vals = {}
         with StopRequest() as stop:
@@ -87,7 +92,7 @@ def train(config: Config, run_dir=None, progress=True, max_iterations=None, allo
                 except tf.errors.InvalidArgumentError as err:  # the decoder met a bad image
                     checkpoints.save(step)  # keep what was trained, then name the broken files
                     monitor.close()
-                    raise bad_image_error(dataset, err, progress) from None
+                    raise bad_image_error(dataset, err, progress, second) from None
                 step += 1
                 g_vals = new_g_vals or g_vals  # D-only iterations report G's last values
                 check_finite(step, dict(d_vals, **g_vals), run_dir)

@@ -4,7 +4,7 @@ import time
 import numpy as np
 
 from .. import runs
-from ..model.labels import create_labels, target_title
+from ..model.labels import create_labels, target_titles
 from ..runtime.atomic import write_bytes_atomic
 from ..runtime.tfcompat import tf
 from ..viz import png_bytes, to_uint8
@@ -44,9 +44,10 @@ class SampleWriter:
     """Translates a fixed batch of test images to every create_labels target and writes the grid."""
 
     def __init__(self, run_dir, images, labels, selected_attrs, graph):
+        """selected_attrs: names, or the run's LabelSpace (model.labels.space(config))."""
         self.run_dir, self.images, self.graph = run_dir, images, graph
         self.targets = create_labels(labels, selected_attrs) if len(images) else []
-        self.titles = ["input"] + [target_title(a) for a in selected_attrs]
+        self.titles = ["input"] + target_titles(selected_attrs)
 
     def write(self, sess, step):
         """samples/step_<step>.png; returns the grid (None when the test split is empty)."""
