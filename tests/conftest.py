@@ -25,3 +25,10 @@ def toy_config(toy_root):
 def write_attr_file(path, text):
     path.write_text(text)
     return path
+
+
+@pytest.fixture(scope="session")
+def toy_rafd_root(tmp_path_factory):
+    """Small toy expressions in the folder-per-domain layout: 12 people x 8 expressions, the toy faces' people."""
+    from stargan_nb.data.toy_expressions import make_toy_rafd
+    return make_toy_rafd(tmp_path_factory.mktemp("toy_rafd") / "rafd", num_people=12, seed=7, progress=False)

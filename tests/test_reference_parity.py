@@ -106,3 +106,54 @@ def test_notebooks_05_06_07_accept_the_converted_run(converted, toy_root, tmp_pa
     pb = tmp_path / "converted.pb"
     text, _ = outputs_of(run("07_freeze_pb.ipynb", run_dir=run_dir, pb_path=str(pb), n_images=3))
     assert pb.exists() and "max |pb - checkpoint|" in text
+
+
+JOINT_ATTRS, JOINT_DOMAINS = ["Black_Hair", "Male", "Young"], ["angry", "happy", "neutral", "sad"]
+
+
+@pytest.fixture(scope="module")
+def joint_run(converted):
+    """The reference's --dataset Both weights (tiny), converted with --dataset both."""
+    _, _, _, _, tmp = converted
+    run = tmp / "joint_run"
+    conv.main(["--generator", str(tmp / "joint-G.ckpt"), "--discriminator", str(tmp / "joint-D.ckpt"),
+               "--out", str(run), "--dataset", "both", "--selected-attrs"] + JOINT_ATTRS +
+              ["--rafd-domains"] + JOINT_DOMAINS)
+    return dict(np.load(str(tmp / "joint.npz"))), str(run)
+
+
+def test_the_joint_models_parameters_match_the_references_at_full_size(joint_run):
+    from stargan_nb.config import Config
+    from stargan_nb.model.networks import count_parameters
+    ref, _ = joint_run
+    config = Config.preset("both")
+    assert (3 + config.label_dim, config.cls_dim) == (int(ref["full_G_in_channels"]), int(ref["full_D_cls_outputs"]))
+    assert (3 + config.label_dim, config.cls_dim) == (3 + 5 + 8 + 2, 13)
+    assert count_parameters(config) == {"generator": int(ref["full_params_G"]),
+                                        "discriminator": int(ref["full_params_D"])}
+
+
+@pytest.mark.parametrize("part", ["celeba", "rafd"])
+def test_joint_training_losses_match_the_references_train_multi(joint_run, part):
+    """One batch of each dataset: train_multi's label rows, D's slice of the classification, both losses."""
+    from stargan_nb.model.losses import label_loss
+    ref, run = joint_run
+    cfg = load_run_config(run)
+    assert (cfg.dataset, cfg.c_dim, cfg.c2_dim, cfg.label_dim) == ("both", 3, 4, 9)
+    io = {k[len(part) + 1:]: v for k, v in ref.items() if k.startswith(part + "_")}
+    with tf.Graph().as_default():
+        x, c_org, c_trg = tf.constant(io["x"]), tf.constant(io["c_org"]), tf.constant(io["c_trg"])
+        x_fake = generator(x, c_trg, cfg)
+        _, d_cls = discriminator(x, cfg)
+        d_loss, d_parts = discriminator_losses(x, x_fake, c_org, cfg, alpha=tf.constant(io["alpha"]), part=part)
+        g_loss, g_parts = generator_losses(x, x_fake, c_org, c_trg, cfg, part=part)
+        with tf.Session() as sess:
+            tf.train.Saver().restore(sess, tf.train.latest_checkpoint(os.path.join(run, "checkpoints")))
+            got = sess.run(dict(x_fake=x_fake, d_cls=d_cls, d_loss=d_loss, g_loss=g_loss,
+                                d_loss_cls=d_parts["D/loss_cls"], g_loss_cls=g_parts["G/loss_cls"]))
+    for name in ("x_fake", "d_cls"):
+        assert np.abs(got[name] - io[name]).max() <= 1e-4, name
+    for name in ("d_loss", "g_loss", "d_loss_cls", "g_loss_cls"):
+        assert abs(got[name] - float(io[name])) <= 1e-3 * abs(float(io[name])), (name, got[name], io[name])
+    with pytest.raises(ValueError, match="part must be 'celeba' or 'rafd'"):
+        label_loss(tf.zeros([4, 7]), tf.zeros([4, 9]), cfg)

@@ -16,3 +16,18 @@ def train_tiny(toy_root, run_dir, **changes):
     from stargan_nb.training.loop import train
     train(tiny_config(toy_root, **changes), str(run_dir), progress=False)
     return str(run_dir)
+
+
+def tiny_folder_config(rafd_root, **changes):
+    """A tiny run on the toy expressions' folders."""
+    values = dict(TINY, image_root=str(rafd_root), n_test=16)
+    values.update(changes)
+    return Config.preset("toy_rafd", **values)
+
+
+def tiny_joint_config(toy_root, rafd_root, **changes):
+    """A tiny joint run: the toy faces and the toy expressions with the mask vector."""
+    values = dict(TINY, image_root=str(toy_root / "images"), metadata_path=str(toy_root / "list_attr_celeba.txt"),
+                  rafd_image_root=str(rafd_root), rafd_n_test=16)
+    values.update(changes)
+    return Config.preset("toy_both", **values)

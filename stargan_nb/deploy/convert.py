@@ -23,7 +23,7 @@ import numpy as np
 
 from .. import runs
 from ..runtime.atomic import write_text_atomic
-from ..config import DEFAULT_ATTRS, Config, ConfigError, parse_overrides
+from ..config import DEFAULT_ATTRS, RAFD_EXPRESSIONS, Config, ConfigError, parse_overrides
 from ..model.networks import discriminator as build_discriminator, generator_on_placeholders
 from ..runtime.paths import resolve, workbook_root
 from ..runtime.tfcompat import tf
@@ -158,12 +158,18 @@ def _step_from_name(path):
 
 
 def convert(generator, out, discriminator=None, image_size=None, selected_attrs=None, step=None,
-            image_root=None, metadata_path=None, torch_python_path=None, overrides=None) -> dict:
+            image_root=None, metadata_path=None, torch_python_path=None, overrides=None, dataset="celeba",
+            rafd_domains=None) -> dict:
     """Write run directory `out` from the reference's weight files; returns a summary dict.
 
     overrides: other Config fields for the run's config.json (n_test, crop_size, ...); the
-    architecture comes from the files.
+    architecture comes from the files. dataset: the reference's --dataset the files were trained with,
+    "celeba", "rafd" (selected_attrs are then the domains) or "both" (selected_attrs the CelebA
+    attributes, rafd_domains the expressions; G reads both label sets and the mask vector).
     """
+    if dataset not in ("celeba", "rafd", "both"):
+        raise ConversionError("--dataset must be celeba, rafd or both (the reference's CelebA, RaFD, Both), "
+                              "got {!r}".format(dataset))
     out_dir = str(resolve(out))
     fixed = sorted(set(overrides or {}) & set(runs.ARCHITECTURE_FIELDS))
     if fixed:
@@ -176,26 +182,41 @@ def convert(generator, out, discriminator=None, image_size=None, selected_attrs=
     d_vars = {}
     if discriminator:
         d_vars, d_arch = discriminator_variables(read_state(discriminator, torch_python_path), str(discriminator))
-        if d_arch["c_dim"] != arch["c_dim"]:
-            raise ConversionError("{} has c_dim {} but {} has c_dim {}: they are not one model".format(
-                generator, arch["c_dim"], discriminator, d_arch["c_dim"]))
+        mask = 2 if dataset == "both" else 0  # G reads the mask vector too, D does not classify it
+        if d_arch["c_dim"] + mask != arch["c_dim"]:
+            raise ConversionError("{} reads {} label columns but {} classifies {}: they are not one model{}".format(
+                generator, arch["c_dim"], discriminator, d_arch["c_dim"],
+                "" if mask else " (a --dataset Both model's G reads two more, the mask vector: pass --dataset both)"))
+        d_arch = {k: v for k, v in d_arch.items() if k != "c_dim"}
         if image_size and image_size != d_arch["image_size"]:
             raise ConversionError("--image-size {} disagrees with {}, whose classification head implies {}".format(
                 image_size, discriminator, d_arch["image_size"]))
         arch.update(d_arch)
-    attrs = list(selected_attrs) if selected_attrs else (list(DEFAULT_ATTRS) if arch["c_dim"] == 5 else None)
-    if attrs is None or len(attrs) != arch["c_dim"]:
-        raise ConversionError("the generator has c_dim={}: pass --selected-attrs with that many attribute names, "
-                              "in the order the model was trained with".format(arch["c_dim"]))
+    labels = arch["c_dim"]
+    default = RAFD_EXPRESSIONS if dataset == "rafd" else DEFAULT_ATTRS
+    attrs = list(selected_attrs) if selected_attrs else (
+        list(default) if dataset == "both" or labels == len(default) else None)
+    wanted = labels - 2 - len(attrs or ()) if dataset == "both" else labels
+    if attrs is None or (dataset != "both" and len(attrs) != labels):
+        raise ConversionError("the generator has c_dim={}: pass --selected-attrs with that many {} names, "
+                              "in the order the model was trained with".format(
+                                  labels, "domain" if dataset == "rafd" else "attribute"))
     values = dict(overrides or {}, **arch)
-    values.update(selected_attrs=attrs, output_dir=out_dir)
+    values.update(selected_attrs=attrs, c_dim=len(attrs), output_dir=out_dir)
+    if dataset == "both":
+        domains = list(rafd_domains) if rafd_domains else (list(RAFD_EXPRESSIONS) if wanted == 8 else None)
+        if domains is None or len(domains) != wanted or wanted < 1:
+            raise ConversionError("the generator reads {} label columns: {} CelebA attributes, 2 mask columns and "
+                                  "{} more; pass --rafd-domains with that many names, sorted as the folders "
+                                  "were".format(labels, len(attrs), wanted))
+        values.update(rafd_domains=domains, c2_dim=len(domains))
     values.setdefault("image_size", image_size or 128)
     if "d_repeat_num" not in values:  # no D file: the reference's 6 layers where the size allows it
         values["d_repeat_num"] = next(k for k in range(6, -1, -1) if values["image_size"] % 2 ** k == 0)
     for name, value in (("image_root", image_root), ("metadata_path", metadata_path)):
         if value:
             values[name] = value
-    config = Config.preset("celeba", **values).validate()
+    config = Config.preset({"celeba": "celeba", "rafd": "rafd", "both": "both"}[dataset], **values).validate()
     step = _step_from_name(generator) if step is None else int(step)
 
     runs.ensure_writable(out_dir)
@@ -222,6 +243,7 @@ def convert(generator, out, discriminator=None, image_size=None, selected_attrs=
     config.save(runs.config_path(out_dir))
     summary = {"generator": str(generator), "discriminator": str(discriminator) if discriminator else None,
                "checkpoint": prefix, "step": step, "architecture": arch, "selected_attrs": attrs,
+               "dataset": dataset,
                "note": "InstanceNorm running statistics in the source files are not used (the reference "
                        "never runs in eval mode); optimizer state is not part of the files, so this run can "
                        "be translated, evaluated and frozen but not resumed."}
@@ -238,6 +260,10 @@ def main(argv=None):
                                                   "else 128)")
     p.add_argument("--selected-attrs", nargs="+", help="attribute names in training order (default: the "
                                                         "reference's five when c_dim is 5)")
+    p.add_argument("--dataset", default="celeba", choices=["celeba", "rafd", "both"],
+                   help="the reference's --dataset of the files (CelebA, RaFD or Both)")
+    p.add_argument("--rafd-domains", nargs="+", help="with --dataset both: the second dataset's domains, sorted "
+                                                      "(default: RaFD's eight expressions)")
     p.add_argument("--step", type=int, help="iteration to record (default: the number in the file name)")
     p.add_argument("--image-root", help="CelebA images for 05/06 (default data/celeba/images)")
     p.add_argument("--metadata-path", help="CelebA's list_attr_celeba.txt (default data/celeba/list_attr_celeba.txt)")
@@ -247,7 +273,8 @@ def main(argv=None):
     a = p.parse_args(argv)
     try:
         summary = convert(a.generator, a.out, a.discriminator, a.image_size, a.selected_attrs, a.step,
-                          a.image_root, a.metadata_path, a.torch_python, parse_overrides(a.set))
+                          a.image_root, a.metadata_path, a.torch_python, parse_overrides(a.set), a.dataset,
+                          a.rafd_domains)
     except (ConversionError, ConfigError, runs.RunError) as err:
         sys.exit("error: {}".format(err))
     print(json.dumps(summary, indent=2))

@@ -8,7 +8,7 @@ faces, and on any data how far G(x, c_org) is from x).
 import numpy as np
 
 from ..data.toy_oracle import colour_moves
-from ..model.labels import create_labels, target_names, target_titles
+from ..model.labels import create_labels, label_space, target_names, target_titles
 
 
 def transfer_accuracy(judge, generate, images, labels, selected_attrs, fakes=None):
@@ -19,15 +19,17 @@ def transfer_accuracy(judge, generate, images, labels, selected_attrs, fakes=Non
     kept[a]: over the other attributes, the judge reads what the target left unchanged.
     selected_attrs: names, or the run's LabelSpace (for a folder dataset's one-hot rule and titles).
     """
-    targets = create_labels(labels, selected_attrs)
-    names = target_names(selected_attrs)
+    space = label_space(selected_attrs)
+    targets = create_labels(labels, space)
+    names = target_names(space)
     target_acc, kept_acc = {}, {}
-    for i, (attr, c_trg) in enumerate(zip(names, targets)):
-        fake = generate(images, c_trg) if fakes is None else fakes[i]
+    for k, (attr, c_trg) in enumerate(zip(names, targets)):
+        i = space.targets[k]  # judge columns are the target columns; label rows also hold the mask vector
+        fake = generate(images, c_trg) if fakes is None else fakes[k]
         read = judge(fake)
-        target_acc[attr] = float((read[:, i] == c_trg[:, i]).mean())
-        others = [j for j in range(len(names)) if j != i]
-        kept_acc[attr] = float((read[:, others] == c_trg[:, others]).mean())
+        target_acc[attr] = float((read[:, k] == c_trg[:, i]).mean())
+        others, expected = space.kept(i, labels, c_trg)
+        kept_acc[attr] = float((read[:, [space.targets.index(j) for j in others]] == expected[:, others]).mean())
     return {
         "target": target_acc,
         "kept": kept_acc,
@@ -62,11 +64,15 @@ def identity_figures(generate, images, labels, selected_attrs, fakes, colours=Tr
 
 
 def toy_judge(config):
-    """The pixel oracle of a toy run's labels: the toy faces' attributes, or the toy expressions."""
-    if config.dataset == "folders":
-        from ..data.expression_oracle import expression_oracle
-        return lambda x: expression_oracle(x, config.selected_attrs)
+    """The pixel oracles of a toy run's labels: the toy faces' attributes, the toy expressions, or both
+    side by side (joint training), one column per target column."""
+    from ..data.expression_oracle import expression_oracle
     from ..data.toy_oracle import toy_oracle
+    if config.dataset == "folders":
+        return lambda x: expression_oracle(x, config.selected_attrs)
+    if config.dataset == "both":
+        return lambda x: np.concatenate([toy_oracle(x, config.selected_attrs),
+                                         expression_oracle(x, config.rafd_domains)], axis=1)
     return lambda x: toy_oracle(x, config.selected_attrs)
 
 

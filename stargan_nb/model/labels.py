@@ -66,6 +66,18 @@ class LabelSpace(tuple):
         c[..., i] = 1.0
         return c
 
+    def kept(self, i, c_org, c_trg):
+        """What a translation to column i should leave alone: (columns, the values expected there).
+
+        The other target columns, as the target has them; in joint training, the input's own dataset's
+        columns other than i, as the target has them if i is one of them, else as the input had them (a
+        CelebA face given an expression keeps its CelebA attributes; its expression columns said nothing).
+        """
+        if not self.parts:
+            return [j for j in self.targets if j != i], c_trg
+        own = next(cols for cols, mask in self.parts if np.all(np.asarray(c_org)[:, mask] == 1))
+        return [j for j in own if j != i], (c_trg if i in own else c_org)
+
     def title(self, i):
         """How a create_labels column is named in grids: "to Blond_Hair", "to happy", "Male flipped"."""
         return "to " + self[i] if self.group_of(i) else self[i] + " flipped"
@@ -83,7 +95,8 @@ def space(config) -> LabelSpace:
     return LabelSpace.attributes(config.selected_attrs)
 
 
-def _space(names):
+def label_space(names):
+    """A LabelSpace as given, or CelebA's rules for a list of attribute names."""
     return names if isinstance(names, LabelSpace) else LabelSpace.attributes(names)
 
 
@@ -93,7 +106,7 @@ def hair_columns(selected_attrs):
 
 def switch_on(c, i, selected_attrs, exclusive=True):
     """Set column i of the label rows `c` (in place) to 1; a hair colour switches the other hair colours off."""
-    return _space(selected_attrs).switch_on(c, i, exclusive)
+    return label_space(selected_attrs).switch_on(c, i, exclusive)
 
 
 def create_labels(c_org, selected_attrs):
@@ -103,7 +116,7 @@ def create_labels(c_org, selected_attrs):
     the rest of its group off; any other attribute is flipped. `selected_attrs`: names (CelebA's rule) or
     a LabelSpace. Returns one array shaped like c_org per target column (LabelSpace.targets).
     """
-    labels = _space(selected_attrs)
+    labels = label_space(selected_attrs)
     c_org = np.asarray(c_org, np.float32)
     targets = []
     for i in labels.targets:
@@ -121,19 +134,19 @@ def create_labels(c_org, selected_attrs):
 def target_title(attr, selected_attrs=None):
     """How a create_labels column is named in grids: "to Blond_Hair", "Male flipped"."""
     if selected_attrs is not None:
-        return _space(selected_attrs).title(list(selected_attrs).index(attr))
+        return label_space(selected_attrs).title(list(selected_attrs).index(attr))
     return "to " + attr if attr in HAIR_COLOURS else attr + " flipped"
 
 
 def target_names(selected_attrs):
     """The names of create_labels' target columns, in order (the mask vector's are not targets)."""
-    labels = _space(selected_attrs)
+    labels = label_space(selected_attrs)
     return [labels[i] for i in labels.targets]
 
 
 def target_titles(selected_attrs):
     """The titles of create_labels' targets, in order."""
-    labels = _space(selected_attrs)
+    labels = label_space(selected_attrs)
     return [labels.title(i) for i in labels.targets]
 
 
@@ -164,7 +177,7 @@ def target_labels(spec, c_org, selected_attrs, hair_exclusive=True):
     Attributes not named keep the input's value. With hair_exclusive, switching a hair
     colour on switches the other selected hair colours off, as the reference's create_labels does.
     """
-    labels = _space(selected_attrs)
+    labels = label_space(selected_attrs)
     c = np.array(c_org, np.float32, copy=True)
     if c.ndim == 1:
         c = c[None]
