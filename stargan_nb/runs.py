@@ -10,6 +10,7 @@ This module is the only place that knows the names inside a run directory; every
     run_dir/toy_accuracy.json     03's oracle verdict (toy data)
     run_dir/eval.json             06's evaluation; run_dir/judge/ its attribute classifier (real data)
     run_dir/translation_grid.png  05's reference grid
+    run_dir/joint_grid.png        08's grid of a joint run (the paper's Figure 1)
     run_dir/stargan_model.pb      07's frozen generator (+ stargan_model.json beside it)
     run_dir/converted_from.json   written instead of training when the weights came from the reference
 """
@@ -33,6 +34,7 @@ TOY_ACCURACY = "toy_accuracy.json"
 EVAL = "eval.json"
 JUDGE = "judge"
 TRANSLATION_GRID = "translation_grid.png"
+JOINT_GRID = "joint_grid.png"          # 08's grid: CelebA faces x CelebA attributes and RaFD expressions
 FROZEN_PB = "stargan_model.pb"
 CONVERTED_FROM = "converted_from.json"
 

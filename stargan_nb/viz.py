@@ -224,6 +224,33 @@ def heatmap(matrix, labels, title, fmt="{:.2f}"):
     return fig
 
 
+def label_rows(rows, names, row_titles, groups):
+    """Label rows as a grid of 0/1 cells, column groups boxed and named (joint training's [c_celeba, c_rafd,
+    mask]): how each image's label reads, where a list of numbers would hide it.
+
+    groups: [(name, columns), ...] in column order."""
+    plt = _plt()
+    m = np.asarray(rows, np.float32)
+    fig, ax = plt.subplots(figsize=(0.42 * m.shape[1] + 3.2, 0.42 * m.shape[0] + 2.2))
+    ax.imshow(m, vmin=0, vmax=1, cmap="Greys", aspect="equal")
+    for i in range(m.shape[0]):
+        for j in range(m.shape[1]):
+            ax.text(j, i, "{:g}".format(m[i, j]), ha="center", va="center",
+                    color="white" if m[i, j] > 0.5 else "black", fontsize=8)
+    ax.set_xticks(range(m.shape[1]))
+    ax.set_xticklabels(names, rotation=60, ha="right", fontsize=8)
+    ax.set_yticks(range(m.shape[0]))
+    ax.set_yticklabels(row_titles, fontsize=8)
+    colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    for k, (name, cols) in enumerate(groups):
+        lo, hi = min(cols) - 0.5, max(cols) + 0.5
+        ax.axvline(hi, color="black", lw=1.5) if hi < m.shape[1] - 0.5 else None
+        ax.text((lo + hi) / 2, -0.9, name, ha="center", va="bottom", color=colours[k], fontsize=10, weight="bold")
+    ax.set_ylim(m.shape[0] - 0.5, -1.6)
+    fig.tight_layout()
+    return fig
+
+
 def label_titles(names, labels):
     """One title per image: the attributes it has (0/1 label rows), or "(none)"."""
     return [", ".join(a for a, v in zip(names, row) if v) or "(none)" for row in labels]

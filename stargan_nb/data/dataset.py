@@ -99,6 +99,21 @@ def oracle_can_judge(config) -> bool:
     return toy
 
 
+def toy_reader(config):
+    """(read, regions) of a toy run: the pixel oracle of its labels, one column per target column (the toy
+    faces' attributes, the toy expressions, or both side by side in joint training), and the regions it
+    reads by name (what 01 draws)."""
+    from .expression_oracle import EXPRESSION_REGIONS, expression_oracle
+    from .toy_oracle import ORACLE_REGIONS, toy_oracle
+    if config.dataset == "folders":
+        return (lambda x: expression_oracle(x, config.selected_attrs)), EXPRESSION_REGIONS
+    if config.dataset == "both":
+        return (lambda x: np.concatenate([toy_oracle(x, config.selected_attrs),
+                                          expression_oracle(x, config.rafd_domains)], axis=1),
+                dict(ORACLE_REGIONS, **EXPRESSION_REGIONS))
+    return (lambda x: toy_oracle(x, config.selected_attrs)), ORACLE_REGIONS
+
+
 def ensure_toy_data(config, num_images=5000, seed=0, progress=True, num_people=250):
     """Generate the toy faces and/or toy expressions the config reads, unless they are already there."""
     if config.dataset == "folders":

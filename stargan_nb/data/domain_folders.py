@@ -84,6 +84,11 @@ def domain_images(root, domain) -> list:
     return sorted(found)
 
 
+def folder_summary(root) -> list:
+    """(domain, number of images, first image) per domain folder: the layout as a person checks it."""
+    return [(d, len(files), files[0]) for d in list_domains(root) for files in [domain_images(root, d)]]
+
+
 def read_domain_folders(root, selected: Sequence[str] = None) -> AttributeTable:
     """Every image under root with a one-hot label over `selected` (default: every domain, sorted).
 

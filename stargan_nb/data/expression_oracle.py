@@ -23,14 +23,15 @@ def _grid(v0, v1, u0, u1, rows, cols):
     return [(vs[i], vs[i + 1], us[j], us[j + 1]) for i in range(rows) for j in range(cols)]
 
 
-# (v0, v1, u0, u1) boxes in crop units, each cut into cells about a pixel tall at 32 px.
+# (v0, v1, u0, u1) boxes in crop units (as toy_oracle's regions: a tuple of boxes per name), each cut into
+# (rows, columns) cells about a pixel tall at 32 px.
 EXPRESSION_REGIONS = {
-    "mouth": (0.63, 0.81, 0.39, 0.61),
-    "left brow": (0.38, 0.50, 0.34, 0.47), "right brow": (0.38, 0.50, 0.53, 0.66),
-    "left eye": (0.47, 0.56, 0.34, 0.47), "right eye": (0.47, 0.56, 0.53, 0.66),
+    "mouth": ((0.63, 0.81, 0.39, 0.61),),
+    "brows": ((0.38, 0.50, 0.34, 0.47), (0.38, 0.50, 0.53, 0.66)),
+    "eyes": ((0.47, 0.56, 0.34, 0.47), (0.47, 0.56, 0.53, 0.66)),
 }
-_SHAPES = {"mouth": (6, 5), "left brow": (4, 3), "right brow": (4, 3), "left eye": (3, 3), "right eye": (3, 3)}
-CELLS = [cell for name, box in EXPRESSION_REGIONS.items() for cell in _grid(*box, *_SHAPES[name])]
+_CUTS = {"mouth": (6, 5), "brows": (4, 3), "eyes": (3, 3)}
+CELLS = [cell for name, boxes in EXPRESSION_REGIONS.items() for box in boxes for cell in _grid(*box, *_CUTS[name])]
 
 
 def expression_features(images) -> np.ndarray:

@@ -4,11 +4,12 @@ Why: folder-per-domain training and the paper's joint CelebA + RaFD training nee
 with other labels that a CPU can learn and a judge can read (`expression_oracle`). Person i of
 `make_toy_rafd(seed=k)` is image i of `make_toy_celeba(seed=k)`: the same hair, skin, beard and
 clothes, photographed in a studio (a plain backdrop) with each expression. Each expression is a
-combination of three large parts, drawn big enough to read at 32 px:
+combination of three large parts, drawn big enough to read at 32 px and each the same in a mirror (training
+flips images left-right, so a one-sided smirk would be learnt as both sides at once, a straight line):
 
     expression     brows      eyes     mouth
     angry          lowered    squint   clenched teeth
-    contemptuous   level      open     one-sided smirk
+    contemptuous   raised     squint   closed line
     disgusted      lowered    squint   corners down
     fearful        worried    wide     wide open, teeth showing
     happy          level      open     smile
@@ -28,7 +29,7 @@ from .toy_faces import render_face, sample_attributes
 EXPRESSIONS = ("angry", "contemptuous", "disgusted", "fearful", "happy", "neutral", "sad", "surprised")
 PARTS = {
     "angry": ("lowered", "squint", "teeth"),
-    "contemptuous": ("level", "open", "smirk"),
+    "contemptuous": ("raised", "squint", "line"),
     "disgusted": ("lowered", "squint", "down"),
     "fearful": ("worried", "wide", "scream"),
     "happy": ("level", "open", "smile"),
@@ -95,8 +96,6 @@ def draw_mouth(c, face, kind):
         c.paint(_curve(c, cu, lambda x: mv + 0.08 * s * (1 - x * x) - 0.035 * s, 0.024, s), MOUTH_RGB)
     elif kind == "down":   # an arch: corners well below the middle
         c.paint(_curve(c, cu, lambda x: mv - 0.08 * s * (1 - x * x) + 0.045 * s, 0.024, s), MOUTH_RGB)
-    elif kind == "smirk":  # a slant: the right corner up, the left down
-        c.paint(_curve(c, cu, lambda x: mv - 0.045 * s * x, 0.022, s), MOUTH_RGB)
     elif kind == "teeth":  # clenched: a white bar in a dark frame
         box = c.band(cu - 0.085 * s, cu + 0.085 * s, c.u)
         c.paint(box * c.band(mv - 0.04 * s, mv + 0.04 * s, c.v), MOUTH_RGB)

@@ -13,6 +13,23 @@ import numpy as np
 from ..model.labels import attribute_index, create_labels, space, target_names
 
 
+def example_targets(config):
+    """Targets by name to show a run's labels at work: several at once on CelebA, one domain each on folders."""
+    labels = space(config)
+    names = target_names(labels)
+    wanted = {"celeba": ["Blond_Hair", "Black_Hair+Male", "-Young", "Brown_Hair+-Male+-Young"],
+              "folders": ["happy", "surprised", "sad", "angry"],
+              "both": ["Blond_Hair", "happy", "surprised", "Black_Hair+Male"]}[config.dataset]
+    known = [t for t in wanted if all(term.lstrip("+-") in names for term in t.split("+"))]
+    return known or names[:4]
+
+
+def example_interpolation(config):
+    """The label an interpolation walks by default: a hair colour, or a domain."""
+    names = target_names(space(config))
+    return next((a for a in ("Blond_Hair", "happy") if a in names), names[0])
+
+
 def reference_grid(gen, images, c_org):
     """The reference's test grid: per input, one translation for each create_labels target."""
     return [gen(images, c) for c in create_labels(c_org, space(gen.config))]

@@ -7,6 +7,7 @@ faces, and on any data how far G(x, c_org) is from x).
 """
 import numpy as np
 
+from ..data.dataset import toy_reader
 from ..data.toy_oracle import colour_moves
 from ..model.labels import create_labels, label_space, target_names, target_titles
 
@@ -63,19 +64,6 @@ def identity_figures(generate, images, labels, selected_attrs, fakes, colours=Tr
     return out
 
 
-def toy_judge(config):
-    """The pixel oracles of a toy run's labels: the toy faces' attributes, the toy expressions, or both
-    side by side (joint training), one column per target column."""
-    from ..data.expression_oracle import expression_oracle
-    from ..data.toy_oracle import toy_oracle
-    if config.dataset == "folders":
-        return lambda x: expression_oracle(x, config.selected_attrs)
-    if config.dataset == "both":
-        return lambda x: np.concatenate([toy_oracle(x, config.selected_attrs),
-                                         expression_oracle(x, config.rafd_domains)], axis=1)
-    return lambda x: toy_oracle(x, config.selected_attrs)
-
-
 def evaluate_toy_run(run_dir, n_images=None, checkpoint=None):
     """Target / kept accuracy and the identity figures of a run's generator on its first n toy test images
     (None: the whole test split, as 06 and the README report them)."""
@@ -86,7 +74,7 @@ def evaluate_toy_run(run_dir, n_images=None, checkpoint=None):
     with run.gen:
         attrs = space(run.config)
         fakes = reference_grid(run.gen, run.images, run.labels)
-        result = transfer_accuracy(toy_judge(run.config), run.gen, run.images, run.labels, attrs, fakes)
+        result = transfer_accuracy(toy_reader(run.config)[0], run.gen, run.images, run.labels, attrs, fakes)
         result.update(identity_figures(run.gen, run.images, run.labels, attrs, fakes))
     result["step"] = run.gen.step
     return result

@@ -23,7 +23,7 @@ from .. import runs
 from ..data import dataset as data
 from ..deploy.inference import open_run
 from ..deploy.translate import reference_grid
-from ..model.labels import create_labels, space, target_names
+from ..model.labels import create_labels, label_space, space
 from ..viz import to_uint8
 from .accuracy import identity_figures, transfer_accuracy
 
@@ -62,9 +62,11 @@ def fid_protocols(features, images, labels, fakes, selected_attrs, progress=True
                "covariance_rank_fake_at_most")}
     for name, (what, other) in (references or {}).items():
         out[name] = dict(_compare(real_tiled, real_acts, acts(other)), what=what)
-    targets = create_labels(labels, selected_attrs)
+    space = label_space(selected_attrs)
+    targets = create_labels(labels, space)
     per = {}
-    for i, attr in enumerate(target_names(selected_attrs)):
+    for i in space.targets:  # label columns (joint rows also hold the mask vector)
+        attr = space[i]
         fake_on = np.concatenate([a[t[:, i] == 1] for a, t in zip(fake_acts, targets)])
         real_on = real_acts[labels[:, i] == 1]
         if len(fake_on) > 1 and len(real_on) > 1:
@@ -99,13 +101,16 @@ def reference_sets(config, dataset, images, untrained_fakes):
 
 def choose_judge(config, dataset, run_dir, judge="auto", judge_iterations=2000, progress=True):
     """The toy oracle for toy faces, else an attribute classifier trained on the training split."""
-    from .accuracy import toy_judge
     if judge == "auto":
         judge = "oracle" if data.oracle_can_judge(config) else "classifier"
     if judge == "oracle":
-        return "toy oracle", toy_judge(config), None
+        return "toy oracle", data.toy_reader(config)[0], None
     if judge != "classifier":
         raise ValueError("judge must be 'auto', 'oracle' or 'classifier', got {!r}".format(judge))
+    if config.dataset == "both":
+        raise ValueError("a joint run is judged by the toy oracles only (its CelebA test faces have no expression "
+                         "labels to train a classifier on); evaluate it on the toy datasets, or each dataset's "
+                         "run on its own")
     from .classifier import AttributeJudge
     folder = runs.run_path(run_dir, runs.JUDGE)
     try:
