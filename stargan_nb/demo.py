@@ -1,7 +1,9 @@
 """`make demo`: generate the toy faces and run the notebooks headless into outputs/demo/.
 
 Each notebook runs through papermill exactly as a person would run it in JupyterLab;
-the executed copies (with their plots) are the demo's output.
+the executed copies (with their plots) are the demo's output. Joint training (08) does not fit in the
+demo's 15 minutes: `make demo-multi` (`--multi`) trains it in outputs/toy_both, and `make demo` then
+shows that run in 08 without training.
 """
 import argparse
 import time
@@ -26,7 +28,8 @@ DEMO_NOTEBOOKS = [
     ("06_fid_evaluation.ipynb", {"fid_images": 30}),
     ("07_freeze_pb.ipynb", {}),
 ]
-
+MULTI_RUN = PRESETS["toy_both"]["output_dir"]
+MULTI_NOTEBOOK = "08_multi_dataset.ipynb"
 
 def run_notebook(name, out_dir, parameters, cwd=None):
     import papermill
@@ -41,27 +44,43 @@ def run_notebook(name, out_dir, parameters, cwd=None):
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m stargan_nb demo", description=__doc__)
     parser.add_argument("--out", default="outputs/demo", help="folder for the executed notebooks")
+    parser.add_argument("--multi", action="store_true",
+                        help="train the joint CelebA + RaFD toy run with 08 (make demo-multi) instead of the demo")
     args = parser.parse_args(argv)
+    from . import runs
     from .runtime.paths import resolve
     out_dir = resolve(args.out)
     out_dir.mkdir(parents=True, exist_ok=True)
     start = time.time()
     times = []
-    for name, params in DEMO_NOTEBOOKS:
+    notebooks = list(DEMO_NOTEBOOKS)
+    if args.multi:
+        notebooks = [(MULTI_NOTEBOOK, {"train": True})]
+    elif runs.latest_checkpoint(resolve(MULTI_RUN)):
+        notebooks.append((MULTI_NOTEBOOK, {"train": False}))  # the joint run make demo-multi trained
+    for name, params in notebooks:
         t0 = time.time()
         print("running {} ...".format(name), flush=True)
         dst = run_notebook(name, out_dir, params)
         times.append((name, time.time() - t0))
         print("  done in {:.0f} s -> {}".format(times[-1][1], dst), flush=True)
-    from . import runs
-    accuracy = resolve(runs.run_path(DEMO_RUN, runs.TOY_ACCURACY))
-    if accuracy.exists():
+    accuracy = resolve(runs.run_path(MULTI_RUN if args.multi else DEMO_RUN, runs.TOY_ACCURACY))
+    if args.multi and accuracy.exists():
+        import json
+        acc = json.loads(accuracy.read_text())
+        print("\nJoint toy run (oracles) at iteration {}: target accuracy per label {}; CelebA attributes kept "
+              "under each expression {}".format(acc["step"], json.dumps({k: round(v, 3) for k, v in acc["target"].items()}),
+                                                json.dumps({k: round(v, 3) for k, v in acc["kept"].items()})))
+    elif accuracy.exists():
         import json
         acc = json.loads(accuracy.read_text())
         print("\nToy translation accuracy (oracle): mean target {:.3f}, min target {:.3f}, mean kept {:.3f}"
               " at iteration {}; background moved at most {:.1f} levels, skin {:.1f}".format(
                   acc["mean_target"], acc["min_target"], acc["mean_kept"], acc["step"],
                   acc["max_background_move"], acc["max_skin_move"]))
+    if not args.multi and not runs.latest_checkpoint(resolve(MULTI_RUN)):
+        print("\n08_multi_dataset (joint CelebA + RaFD training) was not run: it needs the joint toy run, which "
+              "`make demo-multi` trains in {} (it does not fit in the demo's 15 minutes)".format(MULTI_RUN))
     print("\nseconds per notebook: " + ", ".join("{} {:.0f}".format(n.split("_")[0], t) for n, t in times))
     print("\nDemo finished in {:.0f} s. Open the executed notebooks in {} (make lab, then File > Open),"
           " or view them with: jupyter nbconvert --to html {}/*.ipynb".format(

@@ -38,3 +38,51 @@ def test_short_toy_training_learns_hair_colour(tmp_path):
     # Measured with the toy preset on a 2-core CPU: 0.007 untrained, 0.665 after 300 iterations.
     assert hair_after >= 0.5
     assert hair_after >= hair_before + 0.4
+
+
+def _untrained_and_trained(config, run_dir, images, labels, judge, space):
+    untrained = Generator.untrained(config, seed=3)
+    before = transfer_accuracy(judge, untrained, images, labels, space)
+    untrained.close()
+    trained = Generator(run_dir)
+    after = transfer_accuracy(judge, trained, images, labels, space)
+    trained.close()
+    return before, after
+
+
+def test_short_training_on_expression_folders_learns_the_expressions(tmp_path):
+    from stargan_nb.model.labels import space
+    root = data.make_toy_rafd(tmp_path / "rafd", num_people=100, seed=21, progress=False)
+    config = Config.preset("toy_rafd", image_root=str(root), n_test=160, training_iterations=SHORT_FOLDERS,
+                           num_step_decay=0, checkpoint_steps=SHORT_FOLDERS, save_steps=SHORT_FOLDERS)
+    assert train(config, str(tmp_path / "run"), progress=False)["finished"]
+    _, images, labels = data.preview(config, data.load_dataset(config), n=160)
+    before, after = _untrained_and_trained(config, str(tmp_path / "run"), images, labels,
+                                           data.toy_reader(config)[0], space(config))
+    print("expression target accuracy: untrained {:.3f}, after {} iterations {:.3f} (per expression {})".format(
+        before["mean_target"], SHORT_FOLDERS, after["mean_target"], after["target"]))
+    assert after["mean_target"] >= 0.5 and after["mean_target"] >= before["mean_target"] + 0.35
+
+
+def test_short_joint_training_gives_celeba_faces_expressions(tmp_path):
+    from stargan_nb.model.labels import space
+    meta = data.make_toy_celeba(tmp_path / "toy", 800, seed=22, progress=False)
+    root = data.make_toy_rafd(tmp_path / "rafd", num_people=100, seed=22, progress=False)
+    config = Config.preset("toy_both", image_root=str(tmp_path / "toy" / "images"), metadata_path=meta,
+                           rafd_image_root=str(root), n_test=160, rafd_n_test=80,
+                           training_iterations=SHORT_JOINT, num_step_decay=0, checkpoint_steps=SHORT_JOINT,
+                           save_steps=SHORT_JOINT)
+    assert train(config, str(tmp_path / "run"), progress=False)["finished"]
+    _, images, labels = data.preview(config, data.load_dataset(config), n=160)
+    before, after = _untrained_and_trained(config, str(tmp_path / "run"), images, labels,
+                                           data.toy_reader(config)[0], space(config))
+    expressions = config.rafd_domains
+
+    def mean(result, key, names):
+        return sum(result[key][n] for n in names) / len(names)
+    print("joint, after {} iterations: expressions on CelebA faces {:.3f} (untrained {:.3f}), CelebA attributes "
+          "kept under them {:.3f} (untrained {:.3f})".format(
+              SHORT_JOINT, mean(after, "target", expressions), mean(before, "target", expressions),
+              mean(after, "kept", expressions), mean(before, "kept", expressions)))
+    assert mean(after, "target", expressions) >= mean(before, "target", expressions) + 0.3
+    assert mean(after, "kept", expressions) >= 0.8

@@ -87,8 +87,8 @@ def draw_eyes(c, face, kind, rng):
 
 def draw_mouth(c, face, kind):
     cu, s, mv = face["cu"], face["s"], face["mouth_v"]
-    # Shaved around the mouth: a beard would hide the mouth's shape at 32 px. The patch stays inside the
-    # beard regions the CelebA oracle reads, so an expression does not change Male.
+    # Shaved around the mouth: a beard would hide the mouth's shape at 32 px. The patch lies between the
+    # regions the CelebA oracle reads Male from (the chin and both sides of the mouth), so Male still reads.
     c.paint(c.ellipse(cu, mv + 0.005 * s, 0.105 * s, 0.07 * s), face["skin"])
     if kind == "line":
         c.paint(_curve(c, cu, lambda x: mv + 0 * x, 0.022, s), MOUTH_RGB)
@@ -96,10 +96,10 @@ def draw_mouth(c, face, kind):
         c.paint(_curve(c, cu, lambda x: mv + 0.08 * s * (1 - x * x) - 0.035 * s, 0.024, s), MOUTH_RGB)
     elif kind == "down":   # an arch: corners well below the middle
         c.paint(_curve(c, cu, lambda x: mv - 0.08 * s * (1 - x * x) + 0.045 * s, 0.024, s), MOUTH_RGB)
-    elif kind == "teeth":  # clenched: a white bar in a dark frame
-        box = c.band(cu - 0.085 * s, cu + 0.085 * s, c.u)
-        c.paint(box * c.band(mv - 0.04 * s, mv + 0.04 * s, c.v), MOUTH_RGB)
-        c.paint(c.band(cu - 0.07 * s, cu + 0.07 * s, c.u) * c.band(mv - 0.022 * s, mv + 0.022 * s, c.v), TEETH_RGB)
+    elif kind == "teeth":  # clenched: a wide white bar in a dark frame
+        box = c.band(cu - 0.1 * s, cu + 0.1 * s, c.u)
+        c.paint(box * c.band(mv - 0.045 * s, mv + 0.045 * s, c.v), MOUTH_RGB)
+        c.paint(c.band(cu - 0.085 * s, cu + 0.085 * s, c.u) * c.band(mv - 0.03 * s, mv + 0.03 * s, c.v), TEETH_RGB)
     elif kind == "scream":  # wide open, upper teeth showing
         c.paint(c.ellipse(cu, mv + 0.01 * s, 0.095 * s, 0.055 * s), MOUTH_RGB)
         c.paint(c.ellipse(cu, mv + 0.01 * s, 0.075 * s, 0.045 * s) * c.band(-1, mv - 0.02 * s, c.v), TEETH_RGB)
