@@ -61,3 +61,17 @@ def test_make_toy_rafd_writes_a_folder_dataset(tmp_path):
     assert table.selected == list(EXPRESSIONS) and len(table) == 24
     again = make_toy_rafd(tmp_path / "again", num_people=3, seed=1, progress=False)
     assert (tmp_path / "rafd" / "happy" / "000002.jpg").read_bytes() == (tmp_path / "again" / "happy" / "000002.jpg").read_bytes()
+
+
+def test_an_expression_keeps_what_the_celeba_oracle_reads():
+    """The joint run is judged on keeping the CelebA attributes under an expression: the expressions' own
+    drawings must not move hair, Male or Young as the CelebA oracle reads them (brows off the forehead, the
+    mouth between the beard regions)."""
+    from stargan_nb.data.toy_oracle import toy_oracle
+    for person in range(1, 41):
+        attrs = sample_attributes(np.random.RandomState([5, person]))
+        truth = [float(attrs[a]) for a in ("Black_Hair", "Blond_Hair", "Brown_Hair", "Male", "Young")]
+        for name in EXPRESSIONS:
+            crop = Image.fromarray(render_expression(person, name, 5)[CROP_TOP:CROP_TOP + CROP])
+            read = toy_oracle(np.asarray(crop.resize((32, 32), Image.BILINEAR))[None])[0]
+            assert read.tolist() == truth, (person, name)

@@ -15,7 +15,7 @@ from .toy_expressions import EXPRESSIONS, render_expression
 from .toy_faces import CROP, CROP_TOP
 from .toy_oracle import CHEEK_REGIONS, _region_mean, _to_unit_rgb
 
-REFERENCE_SEED, REFERENCE_PEOPLE = 1000003, 40
+REFERENCE_SEED, REFERENCE_PEOPLE = 1000003, 80
 
 
 def _grid(v0, v1, u0, u1, rows, cols):
@@ -27,7 +27,7 @@ def _grid(v0, v1, u0, u1, rows, cols):
 # (rows, columns) cells about a pixel tall at 32 px.
 EXPRESSION_REGIONS = {
     "mouth": ((0.63, 0.81, 0.39, 0.61),),
-    "brows": ((0.38, 0.50, 0.34, 0.47), (0.38, 0.50, 0.53, 0.66)),
+    "brows": ((0.38, 0.50, 0.32, 0.43), (0.38, 0.50, 0.57, 0.68)),
     "eyes": ((0.47, 0.56, 0.34, 0.47), (0.47, 0.56, 0.53, 0.66)),
 }
 _CUTS = {"mouth": (6, 5), "brows": (4, 3), "eyes": (3, 3)}

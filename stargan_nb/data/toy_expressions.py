@@ -41,8 +41,10 @@ MOUTH_RGB, TEETH_RGB, SCLERA_RGB = (105, 22, 34), (250, 250, 244), (248, 248, 24
 # Brows and eyelids in one near-black for everyone, so they stand out on every skin (a blond's brows would not).
 LINE_RGB = (34, 28, 26)
 TOY_RAFD_MARKER = "TOY_EXPRESSIONS.txt"
-BROW_HALF_LENGTH, BROW_HALF_WIDTH = 0.055, 0.017
-MOUTH_HALF_WIDTH = 0.09
+# The parts keep out of the regions the CelebA oracle reads (toy_oracle): brows outside the forehead's columns
+# (u 0.42-0.58), so a raised brow is not read as a wrinkle; the mouth inside the beard sides (u 0.40-0.60).
+BROW_CENTRE, BROW_HALF_LENGTH, BROW_HALF_WIDTH = 0.115, 0.04, 0.017
+MOUTH_HALF_WIDTH = 0.08
 
 
 def _segment(c, u0, v0, u1, v1, half_width):
@@ -67,7 +69,7 @@ def draw_brows(c, face, kind):
     inner, outer = {"level": (0, 0), "raised": (-0.05, -0.05), "lowered": (0.03, -0.025),
                     "worried": (-0.045, 0.01)}[kind]
     for side in (-1, 1):
-        ex = cu + side * 0.095 * s
+        ex = cu + side * BROW_CENTRE * s
         ui, uo = ex - side * BROW_HALF_LENGTH * s, ex + side * BROW_HALF_LENGTH * s
         c.paint(_segment(c, ui, brow + inner * s, uo, brow + outer * s, BROW_HALF_WIDTH * s), LINE_RGB)
 
@@ -89,7 +91,7 @@ def draw_mouth(c, face, kind):
     cu, s, mv = face["cu"], face["s"], face["mouth_v"]
     # Shaved around the mouth: a beard would hide the mouth's shape at 32 px. The patch lies between the
     # regions the CelebA oracle reads Male from (the chin and both sides of the mouth), so Male still reads.
-    c.paint(c.ellipse(cu, mv + 0.005 * s, 0.105 * s, 0.07 * s), face["skin"])
+    c.paint(c.ellipse(cu, mv + 0.005 * s, 0.1 * s, 0.07 * s), face["skin"])
     if kind == "line":
         c.paint(_curve(c, cu, lambda x: mv + 0 * x, 0.022, s), MOUTH_RGB)
     elif kind == "smile":  # a U: corners well above the middle
@@ -97,12 +99,12 @@ def draw_mouth(c, face, kind):
     elif kind == "down":   # an arch: corners well below the middle
         c.paint(_curve(c, cu, lambda x: mv - 0.08 * s * (1 - x * x) + 0.045 * s, 0.024, s), MOUTH_RGB)
     elif kind == "teeth":  # clenched: a wide white bar in a dark frame
-        box = c.band(cu - 0.1 * s, cu + 0.1 * s, c.u)
-        c.paint(box * c.band(mv - 0.045 * s, mv + 0.045 * s, c.v), MOUTH_RGB)
-        c.paint(c.band(cu - 0.085 * s, cu + 0.085 * s, c.u) * c.band(mv - 0.03 * s, mv + 0.03 * s, c.v), TEETH_RGB)
+        box = c.band(cu - 0.085 * s, cu + 0.085 * s, c.u)
+        c.paint(box * c.band(mv - 0.05 * s, mv + 0.05 * s, c.v), MOUTH_RGB)
+        c.paint(c.band(cu - 0.07 * s, cu + 0.07 * s, c.u) * c.band(mv - 0.035 * s, mv + 0.035 * s, c.v), TEETH_RGB)
     elif kind == "scream":  # wide open, upper teeth showing
-        c.paint(c.ellipse(cu, mv + 0.01 * s, 0.095 * s, 0.055 * s), MOUTH_RGB)
-        c.paint(c.ellipse(cu, mv + 0.01 * s, 0.075 * s, 0.045 * s) * c.band(-1, mv - 0.02 * s, c.v), TEETH_RGB)
+        c.paint(c.ellipse(cu, mv, 0.085 * s, 0.052 * s), MOUTH_RGB)
+        c.paint(c.ellipse(cu, mv, 0.068 * s, 0.042 * s) * c.band(-1, mv - 0.025 * s, c.v), TEETH_RGB)
     elif kind == "round":  # a tall O
         c.paint(c.ellipse(cu, mv + 0.005 * s, 0.05 * s, 0.065 * s), MOUTH_RGB)
     else:
