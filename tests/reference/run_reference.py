@@ -18,6 +18,27 @@ ARCH = dict(image_size=32, conv_dim=8, c_dim=3, g_repeat=2, d_repeat=3, batch=4)
 LAMBDA_CLS, LAMBDA_REC, LAMBDA_GP = 1.0, 10.0, 10.0
 
 
+def solver_losses(G, D, x, c_org, c_trg, alpha, label_org, label_trg, cls_loss):
+    """One batch's D and G losses as solver.train / train_multi compute them (with the same D for both, no update
+    between): c_* are what G reads, label_* what the classification loss `cls_loss` compares D's outputs with."""
+    n = x.size(0)
+    out_src, out_cls = D(x)
+    d_loss_real, d_loss_cls = -torch.mean(out_src), cls_loss(out_cls, label_org)
+    x_fake = G(x, c_trg)
+    d_loss_fake = torch.mean(D(x_fake.detach())[0])
+    x_hat = (alpha * x + (1 - alpha) * x_fake.detach()).requires_grad_(True)
+    src_hat, _ = D(x_hat)
+    grad = torch.autograd.grad(src_hat, x_hat, torch.ones_like(src_hat), retain_graph=True, create_graph=True)[0]
+    d_loss_gp = torch.mean((grad.view(n, -1).norm(2, dim=1) - 1) ** 2)
+    d_loss = d_loss_real + d_loss_fake + LAMBDA_CLS * d_loss_cls + LAMBDA_GP * d_loss_gp
+    g_src, g_cls = D(x_fake)
+    x_rec = G(x_fake, c_org)
+    g_loss_cls = cls_loss(g_cls, label_trg)
+    g_loss = -torch.mean(g_src) + LAMBDA_REC * torch.mean(torch.abs(x - x_rec)) + LAMBDA_CLS * g_loss_cls
+    return dict(out_src=out_src, out_cls=out_cls, x_fake=x_fake, d_loss=d_loss, g_loss=g_loss, d_loss_gp=d_loss_gp,
+                d_loss_cls=d_loss_cls, g_loss_cls=g_loss_cls)
+
+
 def main(reference_dir, out_dir):
     sys.path.insert(0, reference_dir)
     from model import Discriminator, Generator
@@ -42,21 +63,9 @@ def main(reference_dir, out_dir):
     def bce(logit, target):  # solver.classification_loss
         return F.binary_cross_entropy_with_logits(logit, target, reduction="sum") / logit.size(0)
 
-    # D loss, as solver.train (D update part).
-    out_src, out_cls = D(x)
-    d_loss_real, d_loss_cls = -torch.mean(out_src), bce(out_cls, c_org)
-    x_fake = G(x, c_trg)
-    out_src_fake, _ = D(x_fake.detach())
-    d_loss_fake = torch.mean(out_src_fake)
-    x_hat = (alpha * x + (1 - alpha) * x_fake.detach()).requires_grad_(True)
-    src_hat, _ = D(x_hat)
-    grad = torch.autograd.grad(src_hat, x_hat, torch.ones_like(src_hat), retain_graph=True, create_graph=True)[0]
-    d_loss_gp = torch.mean((grad.view(n, -1).norm(2, dim=1) - 1) ** 2)
-    d_loss = d_loss_real + d_loss_fake + LAMBDA_CLS * d_loss_cls + LAMBDA_GP * d_loss_gp
-    # G loss with the same D (no update in between here), as solver.train (G update part).
-    g_src, g_cls = D(x_fake)
-    x_rec = G(x_fake, c_org)
-    g_loss = -torch.mean(g_src) + LAMBDA_REC * torch.mean(torch.abs(x - x_rec)) + LAMBDA_CLS * bce(g_cls, c_trg)
+    r = solver_losses(G, D, x, c_org, c_trg, alpha, c_org, c_trg, bce)
+    out_src, out_cls, x_fake, d_loss, g_loss, d_loss_gp = (r[k] for k in (
+        "out_src", "out_cls", "x_fake", "d_loss", "g_loss", "d_loss_gp"))
 
     nhwc = lambda t: t.detach().permute(0, 2, 3, 1).numpy()
     np.savez(os.path.join(out_dir, "io.npz"), x=nhwc(x), c_org=c_org.numpy(), c_trg=c_trg.numpy(),
@@ -120,19 +129,9 @@ def joint(Generator, Discriminator, out_dir, nhwc):
             return F.cross_entropy(logit[:, c:], target)
 
         alpha = torch.rand(n, 1, 1, 1)
-        out_src, out_cls = D(x)
-        d_loss_real, d_loss_cls = -torch.mean(out_src), cls_loss(out_cls, label_org)
-        x_fake = G(x, c_trg)
-        d_loss_fake = torch.mean(D(x_fake.detach())[0])
-        x_hat = (alpha * x + (1 - alpha) * x_fake.detach()).requires_grad_(True)
-        src_hat, _ = D(x_hat)
-        grad = torch.autograd.grad(src_hat, x_hat, torch.ones_like(src_hat), retain_graph=True, create_graph=True)[0]
-        d_loss_gp = torch.mean((grad.view(n, -1).norm(2, dim=1) - 1) ** 2)
-        d_loss = d_loss_real + d_loss_fake + LAMBDA_CLS * d_loss_cls + LAMBDA_GP * d_loss_gp
-        g_src, g_cls = D(x_fake)
-        x_rec = G(x_fake, c_org)
-        g_loss_cls = cls_loss(g_cls, label_trg)
-        g_loss = -torch.mean(g_src) + LAMBDA_REC * torch.mean(torch.abs(x - x_rec)) + LAMBDA_CLS * g_loss_cls
+        r = solver_losses(G, D, x, c_org, c_trg, alpha, label_org, label_trg, cls_loss)
+        out_cls, x_fake, d_loss, g_loss, d_loss_cls, g_loss_cls = (r[k] for k in (
+            "out_cls", "x_fake", "d_loss", "g_loss", "d_loss_cls", "g_loss_cls"))
         saved.update({dataset + "_" + k: v for k, v in dict(
             x=nhwc(x), c_org=c_org.numpy(), c_trg=c_trg.numpy(), alpha=alpha.numpy().reshape(n, 1, 1, 1),
             x_fake=nhwc(x_fake), d_cls=out_cls.detach().numpy(), d_loss=d_loss.item(), g_loss=g_loss.item(),
