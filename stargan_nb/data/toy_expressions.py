@@ -11,7 +11,7 @@ flips images left-right, so a one-sided smirk would be learnt as both sides at o
     angry          lowered    squint   clenched teeth
     contemptuous   raised     squint   closed line
     disgusted      lowered    squint   corners down
-    fearful        worried    wide     wide open, teeth showing
+    fearful        worried    wide     wide open
     happy          level      open     smile
     neutral        level      open     closed line
     sad            worried    open     corners down
@@ -102,9 +102,8 @@ def draw_mouth(c, face, kind):
         box = c.band(cu - 0.085 * s, cu + 0.085 * s, c.u)
         c.paint(box * c.band(mv - 0.05 * s, mv + 0.05 * s, c.v), MOUTH_RGB)
         c.paint(c.band(cu - 0.07 * s, cu + 0.07 * s, c.u) * c.band(mv - 0.035 * s, mv + 0.035 * s, c.v), TEETH_RGB)
-    elif kind == "scream":  # wide open, upper teeth showing
-        c.paint(c.ellipse(cu, mv, 0.085 * s, 0.052 * s), MOUTH_RGB)
-        c.paint(c.ellipse(cu, mv, 0.068 * s, 0.042 * s) * c.band(-1, mv - 0.025 * s, c.v), TEETH_RGB)
+    elif kind == "scream":  # wide open: a dark oval, wider than the round O and dark where a smile is not
+        c.paint(c.ellipse(cu, mv + 0.005 * s, 0.085 * s, 0.055 * s), MOUTH_RGB)
     elif kind == "round":  # a tall O
         c.paint(c.ellipse(cu, mv + 0.005 * s, 0.05 * s, 0.065 * s), MOUTH_RGB)
     else:
