@@ -81,16 +81,16 @@ class Generator:
 OpenRun = namedtuple("OpenRun", ["gen", "config", "dataset", "images", "labels"])
 
 
-def open_run(run_dir, checkpoint=None, n_images=8):
+def open_run(run_dir, checkpoint=None, n_images=8, second=False):
     """A run's generator, its dataset and its first n_images test images (as the test split prepares them;
-    None: all of them).
+    None: all of them). second: joint training's second dataset (the folders) instead of CelebA.
 
     What 05, 06, 07 and the evaluation start from; close it with `run.gen.close()`.
     """
     from .. import data
     gen = Generator(run_dir, checkpoint)
     try:
-        dataset = data.load_dataset(gen.config)
+        dataset = data.load_second_dataset(gen.config) if second else data.load_dataset(gen.config)
         n = len(dataset.split.test_files) if n_images is None else min(int(n_images), len(dataset.split.test_files))
         _, images, labels = data.preview(gen.config, dataset, n=n)
     except BaseException:

@@ -64,13 +64,14 @@ def identity_figures(generate, images, labels, selected_attrs, fakes, colours=Tr
     return out
 
 
-def evaluate_toy_run(run_dir, n_images=None, checkpoint=None):
+def evaluate_toy_run(run_dir, n_images=None, checkpoint=None, second=False):
     """Target / kept accuracy and the identity figures of a run's generator on its first n toy test images
-    (None: the whole test split, as 06 and the README report them)."""
+    (None: the whole test split, as 06 and the README report them). second: a joint run on its second
+    dataset's test faces (the toy expressions) instead of the CelebA ones."""
     from ..deploy.inference import open_run
     from ..deploy.translate import reference_grid
     from ..model.labels import space
-    run = open_run(run_dir, checkpoint, n_images)
+    run = open_run(run_dir, checkpoint, n_images, second)
     with run.gen:
         attrs = space(run.config)
         fakes = reference_grid(run.gen, run.images, run.labels)
@@ -91,13 +92,15 @@ def main(argv=None):
                         help="steps to judge (default: the latest checkpoint)")
     parser.add_argument("--n-images", type=int, default=None,
                         help="test images to translate (default: the whole test split)")
+    parser.add_argument("--second", action="store_true",
+                        help="a joint run: judge it on the second dataset's (the expressions') test faces")
     args = parser.parse_args(argv)
     if args.n_images is not None and args.n_images < 1:
         parser.error("--n-images must be at least 1, got {}".format(args.n_images))
     from ..runs import RunError
     for step in args.checkpoints or [None]:
         try:
-            result = evaluate_toy_run(args.run_dir, n_images=args.n_images, checkpoint=step)
+            result = evaluate_toy_run(args.run_dir, n_images=args.n_images, checkpoint=step, second=args.second)
         except RunError as err:
             parser.error(str(err))
         print(json.dumps(result, sort_keys=True), flush=True)
