@@ -103,8 +103,12 @@ def plot_transfer(transfer, judge_name, baseline=None):
     attrs = list(transfer["target"])
     pos = np.arange(len(attrs))
     moves = "background_move" in transfer
-    fig, axes = plt.subplots(1, 2 if moves else 1, figsize=(13 if moves else 8, 3.8), squeeze=False)
-    ax = axes[0][0]
+    wide = len(attrs) > 6.5  # the 13 labels of a joint run: the panels one above the other, labels slanted
+    shape = (2 if moves and wide else 1, 1 if wide or not moves else 2)
+    fig, axes = plt.subplots(*shape, figsize=(13 if moves or wide else 8, 9.5 if moves and wide else 3.8 + wide),
+                             squeeze=False)
+    axes = axes.ravel()
+    ax = axes[0]
     ax.bar(pos - 0.2, [transfer["target"][a] for a in attrs], 0.4, label="target", color="tab:blue")
     ax.bar(pos + 0.2, [transfer["kept"][a] for a in attrs], 0.4, label="kept", color="tab:orange")
     _attribute_axis(ax, attrs, pos, transfer.get("titles"))
@@ -112,10 +116,11 @@ def plot_transfer(transfer, judge_name, baseline=None):
     ax.set_ylabel("fraction judged right")
     ax.axhline(0.9, color="grey", ls=":", lw=0.8)
     ax.text(1.01, 0.9, "0.9", transform=ax.get_yaxis_transform(), va="center", color="grey", fontsize=8)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, frameon=False)
+    below = -0.3 if wide else -0.14  # under the tick labels, slanted when there are many
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, below), ncol=2, frameon=False)
     ax.set_title("attribute transfer, judged by the " + judge_name)
     if moves:
-        ax = axes[0][1]
+        ax = axes[1]
         for k, (kind, colour) in enumerate((("background", "tab:purple"), ("skin", "tab:brown"))):
             ax.bar(pos + (k - 0.5) * 0.4, [transfer[kind + "_move"][a] for a in attrs], 0.4, color=colour,
                    label=kind + " (this run)")
@@ -130,7 +135,7 @@ def plot_transfer(transfer, judge_name, baseline=None):
         ax.set_ylim(0, max([COLOUR_MOVE_LIMIT * 2] + [v * 1.15 for kind in ("background", "skin")
                                                        for v in list(transfer[kind + "_move"].values())
                                                        + list((baseline or {}).get(kind + "_move", {}).values())]))
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=3, frameon=False)
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, below), ncol=3, frameon=False)
         ax.set_title("what should not change: background and skin colour")
     fig.tight_layout()
     return fig
@@ -139,7 +144,9 @@ def plot_transfer(transfer, judge_name, baseline=None):
 def _attribute_axis(ax, attrs, pos, titles=None):
     from .model.labels import target_title
     ax.set_xticks(pos)
-    ax.set_xticklabels([(titles or {}).get(a) or target_title(a) for a in attrs], fontsize=9)
+    many = len(attrs) > 6
+    ax.set_xticklabels([(titles or {}).get(a) or target_title(a) for a in attrs], fontsize=9,
+                       rotation=35 if many else 0, ha="right" if many else "center")
 
 
 def fid_rows(fid):
