@@ -52,3 +52,9 @@ def test_08_trains_a_joint_run_and_draws_figure_1(toy_root, toy_rafd_root, tmp_p
     text, _ = outputs_of(run("08_multi_dataset.ipynb", run_dir=run_dir, n_images=2, train=False,
                              config_overrides=overrides))
     assert "iteration 4 - saved" in text
+    run("06_fid_evaluation.ipynb", run_dir=run_dir, n_images=8, download_inception=False)  # 06 takes joint runs
+    with open(os.path.join(run_dir, "eval.json")) as f:
+        result = json.load(f)
+    assert list(result["judge_accuracy_on_real_test_images"]) == ["Black_Hair", "Blond_Hair", "Brown_Hair", "Male",
+                                                                  "Young"]
+    assert len(result["transfer"]["target"]) == 13

@@ -120,6 +120,14 @@ def choose_judge(config, dataset, run_dir, judge="auto", judge_iterations=2000, 
     return "attribute classifier", clf, clf
 
 
+def judge_accuracy(judge, images, labels, label_space):
+    """How often the judge reads the real test images' own labels, per label. A joint run's test faces are
+    CelebA's: only their own dataset's columns are labels (the expression columns say nothing)."""
+    cols = list(label_space.parts[0][0]) if label_space.parts else label_space.targets
+    read = judge(images)[:, [label_space.targets.index(j) for j in cols]]
+    return dict(zip([label_space[j] for j in cols], (read == labels[:, cols]).mean(axis=0).tolist()))
+
+
 def evaluate_run(run_dir, n_images=None, checkpoint=None, inception_pb=None, judge="auto",
                  judge_iterations=2000, progress=True, fid_images=None, fid_references=True):
     """Everything 06_fid_evaluation reports; also written to <run_dir>/eval.json.
@@ -139,8 +147,7 @@ def evaluate_run(run_dir, n_images=None, checkpoint=None, inception_pb=None, jud
     result = {
         "run_dir": runs.run_path(run_dir), "checkpoint": gen.checkpoint, "step": gen.step, "n_images": int(n),
         "judge": judge_name,
-        "judge_accuracy_on_real_test_images": dict(zip(config.selected_attrs,
-                                                       (judge_fn(images) == labels).mean(axis=0).tolist())),
+        "judge_accuracy_on_real_test_images": judge_accuracy(judge_fn, images, labels, space(config)),
         "transfer": transfer_accuracy(judge_fn, gen, images, labels, space(config), fakes=fakes),
         "reconstruction_l1": reconstruction_error(gen, images, labels, fakes),
         "baseline": baseline,
