@@ -26,6 +26,9 @@ class Dataset:
         files = self.split.train_files if which == "train" else self.split.test_files
         return [os.path.join(self.image_root, f) for f in files]
 
+    def crop(self, config):
+        return self.crop_size or config.crop_size
+
     def labels(self, which):
         return self.split.train_labels if which == "train" else self.split.test_labels
 
@@ -74,7 +77,7 @@ def make_input(config, dataset: Dataset, which="train"):
     """The tf.data pipeline for a split, shaped by the config."""
     from .pipeline import make_dataset
     return make_dataset(dataset.paths(which), dataset.labels(which), config.image_size,
-                        dataset.crop_size or config.crop_size, config.batch_size, training=(which == "train"),
+                        dataset.crop(config), config.batch_size, training=(which == "train"),
                         seed=config.seed)
 
 
@@ -145,8 +148,8 @@ def preview(config, dataset: Dataset, n=6, which="test"):
                 p, err, dataset.table.path)) from None
     graph = tf.Graph()
     with graph.as_default():
-        ds = make_dataset(paths, dataset.labels(which)[:n], config.image_size, dataset.crop_size or config.crop_size,
-                          n, training=False)
+        ds = make_dataset(paths, dataset.labels(which)[:n], config.image_size, dataset.crop(config), n,
+                          training=False)
         batch = tf.data.make_one_shot_iterator(ds).get_next()
         with tf.Session(graph=graph) as sess:
             try:

@@ -31,9 +31,6 @@ class LabelSpace(tuple):
         self.parts = tuple((tuple(cols), mask) for cols, mask in parts)
         return self
 
-    def __reduce__(self):
-        return LabelSpace, (tuple(self), self.groups, self.parts)
-
     @classmethod
     def attributes(cls, selected_attrs):
         return cls(selected_attrs, [hair_columns(selected_attrs)])
@@ -104,11 +101,6 @@ def hair_columns(selected_attrs):
     return [i for i, a in enumerate(selected_attrs) if a in HAIR_COLOURS]
 
 
-def switch_on(c, i, selected_attrs, exclusive=True):
-    """Set column i of the label rows `c` (in place) to 1; a hair colour switches the other hair colours off."""
-    return label_space(selected_attrs).switch_on(c, i, exclusive)
-
-
 def create_labels(c_org, selected_attrs):
     """One target per label column, as the reference's create_labels does.
 
@@ -131,10 +123,8 @@ def create_labels(c_org, selected_attrs):
     return targets
 
 
-def target_title(attr, selected_attrs=None):
-    """How a create_labels column is named in grids: "to Blond_Hair", "Male flipped"."""
-    if selected_attrs is not None:
-        return label_space(selected_attrs).title(list(selected_attrs).index(attr))
+def target_title(attr):
+    """How a CelebA create_labels column is named in grids: "to Blond_Hair", "Male flipped"."""
     return "to " + attr if attr in HAIR_COLOURS else attr + " flipped"
 
 
