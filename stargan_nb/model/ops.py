@@ -37,9 +37,12 @@ def conv2d(x, out_channels, kernel, stride, pad, use_bias, name, as_matmul=False
     with tf.variable_scope(name):
         w = tf.get_variable("weight", [kernel, kernel, in_channels, out_channels], initializer=_uniform(fan_in))
         if stride == 1 and kernel % 2 == 1 and pad == kernel // 2 and not as_matmul:
-            # TF's SAME pads exactly (k-1)/2 on each side here, as PyTorch does: no Pad op to run
-            # and no Slice in the backward pass.
-            y = tf.nn.conv2d(x, w, [1, 1, 1, 1], "SAME")
+            if _thin_and_wide(x, kernel, in_channels, out_channels):
+                y = _conv_space_to_depth(x, w)
+            else:
+                # TF's SAME pads exactly (k-1)/2 on each side here, as PyTorch does: no Pad op to run
+                # and no Slice in the backward pass.
+                y = tf.nn.conv2d(x, w, [1, 1, 1, 1], "SAME")
         else:
             if pad:
                 x = tf.pad(x, [[0, 0], [pad, pad], [pad, pad], [0, 0]])
@@ -54,6 +57,45 @@ def conv2d(x, out_channels, kernel, stride, pad, use_bias, name, as_matmul=False
             b = tf.get_variable("bias", [out_channels], initializer=_uniform(fan_in))
             y = tf.nn.bias_add(y, b)
     return y
+
+
+# Stride-1 convolutions with a kernel at least this big and fewer channels than this on one side run on
+# 2x2 blocks of pixels (see _conv_space_to_depth): G's first and last 7x7 layers (3 + c_dim in, 3 out).
+SPACE_TO_DEPTH_MIN_KERNEL = 5
+SPACE_TO_DEPTH_MAX_THIN = 15
+
+
+def _thin_and_wide(x, kernel, in_channels, out_channels):
+    h, w = x.shape[1].value, x.shape[2].value
+    return (kernel >= SPACE_TO_DEPTH_MIN_KERNEL and min(in_channels, out_channels) <= SPACE_TO_DEPTH_MAX_THIN
+            and h is not None and w is not None and h % 2 == 0 and w % 2 == 0)
+
+
+def _conv_space_to_depth(x, w):
+    """A stride-1 SAME convolution (odd kernel k) computed on 2x2 pixel blocks.
+
+    oneDNN computes output channels in blocks of 16, so G's last layer (64 -> 3 channels) does the work of
+    64 -> 16 and its first (8 -> 64) reads 8 of 16 input channels. Here the input is folded to half the height
+    and width and 4x the channels (space_to_depth), one (k+1)/2 x (k+1)/2 convolution makes all four output
+    pixels of each block at once (4x the output channels), and depth_to_space unfolds them. The kernel is
+    the same weights, placed four times with a one-pixel shift: ((k+1)/k)^2 more multiply-adds, in shapes
+    oneDNN runs at full width. Same sums up to rounding; the gradients flow through pad, concat and
+    reshape back to the one weight variable. Measured on a 2-core AMD EPYC, intel-tensorflow 1.15.2, batch 16 at
+    128 px, forward / forward+backward: 64 -> 3, 0.135 / 0.278 s as one conv, 0.080 / 0.145 s here;
+    8 -> 64, 0.122 / 0.297 s and 0.093 / 0.229 s.
+    """
+    k, ci, co = int(w.shape[0]), int(w.shape[2]), int(w.shape[3])
+    p, blocks = k // 2, (k + 1) // 2
+    # Output pixel (2P + a, 2Q + b) reads padded input rows 2P + a + i: tap u = a + i of a (k+1)-wide kernel
+    # whose phase (a, b) copy is w shifted by (a, b), zero elsewhere.
+    phases = [tf.pad(w, [[a, 1 - a], [b, 1 - b], [0, 0], [0, 0]]) for a in (0, 1) for b in (0, 1)]
+    wide = tf.concat(phases, axis=3)  # [k+1, k+1, ci, (a, b, co)], depth_to_space's channel order
+    # Split each kernel axis into (block, offset) and move the offsets next to the input channels, in
+    # space_to_depth's channel order (row offset, column offset, channel).
+    wide = tf.reshape(wide, [blocks, 2, blocks, 2, ci, 4 * co])
+    wide = tf.reshape(tf.transpose(wide, [0, 2, 1, 3, 4, 5]), [blocks, blocks, 4 * ci, 4 * co])
+    folded = tf.nn.space_to_depth(tf.pad(x, [[0, 0], [p, p], [p, p], [0, 0]]), 2)
+    return tf.nn.depth_to_space(tf.nn.conv2d(folded, wide, [1, 1, 1, 1], "VALID"), 2)
 
 
 def _conv_as_matmul(x, w, kernel, stride, out_h, out_w):
