@@ -64,6 +64,59 @@ def test_instance_norm_uses_each_images_own_statistics():
     np.testing.assert_allclose(out.std(axis=(1, 2)), 1, atol=1e-2)
 
 
+def test_instance_norm_gradient_in_closed_form_matches_the_derived_one():
+    """instance_norm's hand-written gradient against TensorFlow's own derivation through tf.nn.moments."""
+    from stargan_nb.model import ops
+    rng = np.random.RandomState(2)
+    x = (rng.randn(3, 6, 5, 4) * rng.uniform(0.1, 4, size=(3, 1, 1, 4)) + rng.randn(3, 1, 1, 4) * 5).astype(np.float32)
+    with tf.Graph().as_default():
+        xt = tf.constant(x)
+        gamma, beta = tf.constant(rng.randn(4).astype(np.float32)), tf.constant(rng.randn(4).astype(np.float32))
+        weights = tf.constant(rng.randn(3, 6, 5, 4).astype(np.float32))
+
+        def derived(x, gamma, beta):
+            mean, var = tf.nn.moments(x, axes=[1, 2], keep_dims=True)
+            return gamma * (x - mean) / tf.sqrt(var + 1e-5) + beta
+
+        grads = []
+        for norm in (derived, lambda *a: ops._normalize(*a, eps=1e-5)):
+            y = norm(xt, gamma, beta)
+            grads.append([y] + tf.gradients(tf.reduce_sum(tf.sin(y) * weights), [xt, gamma, beta]))
+        with tf.Session() as s:
+            want, got = s.run(grads)
+    for w, g in zip(want, got):
+        np.testing.assert_allclose(g, w, rtol=1e-4, atol=1e-4 * np.abs(w).max())
+
+
+@pytest.mark.parametrize("cin,cout,kernel,size", [(64, 3, 7, 10), (8, 64, 7, 8), (5, 20, 5, 6)])
+def test_thin_convolutions_on_pixel_blocks_match_conv2d(cin, cout, kernel, size):
+    """G's 7x7 layers with few channels on one side run on 2x2 blocks (space_to_depth); the outputs and both
+    gradients must be the plain convolution's."""
+    from stargan_nb.model import ops
+    rng = np.random.RandomState(3)
+    x = rng.randn(2, size, size, cin).astype(np.float32)
+    with tf.Graph().as_default():
+        xt = tf.constant(x)
+        y = ops.conv2d(xt, cout, kernel, 1, kernel // 2, False, "thin")
+        assert any(op.type == "SpaceToDepth" for op in tf.get_default_graph().get_operations())
+        w = tf.get_default_graph().get_tensor_by_name("thin/weight:0")
+        plain = tf.nn.conv2d(xt, w, [1, 1, 1, 1], "SAME")
+        weights = tf.constant(rng.randn(2, size, size, cout).astype(np.float32))
+        grads = [[out] + tf.gradients(tf.reduce_sum(out * weights), [xt, w]) for out in (plain, y)]
+        with tf.Session() as s:
+            s.run(tf.global_variables_initializer())
+            want, got = s.run(grads)
+    for wv, gv in zip(want, got):
+        np.testing.assert_allclose(gv, wv, rtol=1e-4, atol=1e-5 * np.abs(wv).max())
+
+
+def test_thin_convolutions_on_odd_sizes_run_as_one_convolution():
+    from stargan_nb.model import ops
+    with tf.Graph().as_default():
+        ops.conv2d(tf.zeros([1, 7, 8, 3]), 16, 7, 1, 3, False, "odd")
+        assert not any(op.type == "SpaceToDepth" for op in tf.get_default_graph().get_operations())
+
+
 def test_small_convolutions_as_matrix_products_match_conv2d_to_second_order():
     """The discriminator's last layers run as patches x weights; values and the gradient penalty's
     second derivatives must be those of the convolution."""
