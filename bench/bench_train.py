@@ -18,6 +18,7 @@ import time
 
 from stargan_nb import data
 from stargan_nb.runtime import device as devices
+from stargan_nb.runtime.cpu import cpu_model
 from stargan_nb.config import Config, parse_overrides
 from stargan_nb.runtime.tfcompat import tf
 from stargan_nb.model.training_graph import build_training_graph, run_iteration
@@ -29,7 +30,7 @@ def pipeline_rate(config, dataset, batches=60):
     """Images per second of the input pipeline alone (decode, crop, flip, resize, batch)."""
     with tf.Graph().as_default():
         batch = tf.data.make_one_shot_iterator(data.make_input(config, dataset, "train")).get_next()
-        with tf.Session(config=devices.session_config("cpu")) as sess:
+        with tf.Session(config=devices.session_config("cpu")) as sess:  # decoding is fp32 in every mode
             for _ in range(5):
                 sess.run(batch)
             t0 = time.perf_counter()
@@ -45,7 +46,7 @@ def training_rate(config, dataset, iters, warmup, intra=None, inter=None):
         images, labels = tf.data.make_one_shot_iterator(data.make_input(config, dataset, "train")).get_next()
         g = build_training_graph(images, labels, config, "cpu")
         flops, flops_by_type = iteration_flops(g, config.d_train_repeat)
-        session_config = devices.session_config("cpu")
+        session_config = devices.session_config("cpu", config.precision_mode)
         if intra:
             session_config.intra_op_parallelism_threads = intra
         if inter:
@@ -69,6 +70,8 @@ def main():
     p.add_argument("--preset", default="celeba", help="network size: celeba (the paper's) or toy")
     p.add_argument("--intra-threads", type=int, default=None)
     p.add_argument("--inter-threads", type=int, default=None)
+    p.add_argument("--bf16", action="store_true",
+                   help="train in bf16 (precision_mode allow_mix_precision on the CPU: TF 2.x, a CPU with bf16)")
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                    help="override a Config field (JSON value), e.g. --set lambda_id=5")
     a = p.parse_args()
@@ -77,6 +80,8 @@ def main():
         config = Config.preset(a.preset, image_root=os.path.join(root, "images"), metadata_path=meta,
                                image_size=a.image_size, batch_size=a.batch_size, n_test=16,
                                training_iterations=100000, **parse_overrides(a.set))
+        if a.bf16:
+            config = config.replace(precision_mode="allow_mix_precision")
         dataset = data.load_dataset(config)
         cycle = config.d_train_repeat
         iters = -(-a.iters // cycle) * cycle
@@ -84,13 +89,18 @@ def main():
         s_per_iter, session_config, flops, flops_by_type = training_rate(
             config, dataset, iters, warmup, a.intra_threads, a.inter_threads)
         pipe = pipeline_rate(config, dataset)
-    kernels = compute_peak("float32", session_config=session_config)
-    kernels_bf16 = compute_peak("bfloat16", session_config=session_config)
+    # The peaks in plain sessions with the same threads: under the bf16 rewrite an fp32 kernel would run in bf16.
+    peak_config = devices.session_config("cpu")
+    peak_config.intra_op_parallelism_threads = session_config.intra_op_parallelism_threads
+    peak_config.inter_op_parallelism_threads = session_config.inter_op_parallelism_threads
+    kernels = compute_peak("float32", session_config=peak_config)
+    kernels_bf16 = compute_peak("bfloat16", session_config=peak_config)
     peak, peak_bf16 = max(kernels.values()), max(kernels_bf16.values(), default=None)
     achieved = flops / s_per_iter / 1e9
     print(json.dumps(dict(
         bench="train", impl="stargan_nb", **devices.tensorflow_build(), cpus=os.cpu_count(),
-        preset=a.preset, overrides=parse_overrides(a.set), image_size=a.image_size, batch_size=a.batch_size,
+        preset=a.preset, overrides=parse_overrides(a.set),
+        compute_dtype=devices.compute_dtype("cpu", config.precision_mode), image_size=a.image_size, batch_size=a.batch_size,
         d_train_repeat=config.d_train_repeat, iters=iters, warmup=warmup,
         intra_threads=session_config.intra_op_parallelism_threads,
         inter_threads=session_config.inter_op_parallelism_threads,
@@ -98,24 +108,12 @@ def main():
         pipeline_images_per_s=round(pipe, 1), pipeline_margin=round(pipe * s_per_iter / a.batch_size, 1),
         cpu=cpu_model(), gflop_per_iter=round(flops / 1e9, 2),
         gflop_by_op={k: round(v / 1e9, 2) for k, v in sorted(flops_by_type.items())},
-        achieved_gflops=round(achieved, 1), matmul_peak_fp32_gflops=round(peak, 1),
+        achieved_gflops=round(achieved, 1), peak_fp32_gflops=round(peak, 1),
         fraction_of_fp32_peak=round(achieved / peak, 3),
         peak_fp32_by_kernel={k: round(v, 1) for k, v in kernels.items()},
-        matmul_peak_bf16_gflops=round(peak_bf16, 1) if peak_bf16 else None,
+        peak_bf16_gflops=round(peak_bf16, 1) if peak_bf16 else None,
+        fraction_of_bf16_peak=round(achieved / peak_bf16, 3) if peak_bf16 else None,
         peak_bf16_by_kernel={k: round(v, 1) for k, v in kernels_bf16.items()})))
-
-
-def cpu_model():
-    """The CPU's model name, as lscpu prints it: figures from different CPUs are not comparable."""
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    import platform
-    return platform.processor() or "unknown"
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ weight reads, as TensorFlow's grappler does it (TF 2.x) or as an explicit GraphD
 from tensorflow.core.framework import attr_value_pb2, types_pb2
 
 from stargan_nb.model.networks import D_SCOPE, G_SCOPE
+from stargan_nb.runtime import cpu
 from stargan_nb.runtime.tfcompat import tf
 
 WEIGHT_SCOPES = (G_SCOPE + "/", D_SCOPE + "/")
@@ -67,9 +68,4 @@ def session_config(rewrite):
 
 
 def cpu_has_bf16():
-    try:
-        with open("/proc/cpuinfo") as f:
-            flags = f.read()
-    except OSError:
-        return False
-    return " avx512_bf16" in flags or " amx_bf16" in flags
+    return bool(cpu.bf16_flags())

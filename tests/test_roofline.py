@@ -46,3 +46,16 @@ def test_peak_is_measured_for_each_kernel(monkeypatch):
     assert roofline._kernel_flops([2, 8, 8, 4], [3, 3, 4, 6], "conv") == 2 * 2 * 8 * 8 * 6 * 9 * 4
     with tf.Graph().as_default():
         assert roofline.op_flops(tf.constant(1.0).op) == 0  # element-wise and constant ops are not counted
+
+
+def test_bench_summary_compares_each_precision_with_the_reference_in_the_same_precision():
+    import compare_reference
+    ours = dict(gflop_per_iter=100.0, peak_fp32_gflops=200.0, peak_bf16_gflops=400.0, cpu="Example CPU")
+    rows = [dict(run="tf1", s_per_iter=0.8, **ours), dict(run="tf2-bf16", s_per_iter=0.5, **ours),
+            dict(run="torch", s_per_iter=1.0), dict(run="torch-bf16", s_per_iter=0.4)]
+    line = compare_reference.summarise(128, 16, rows)
+    assert line["ratio"] == {"tf1": 0.8, "tf2-bf16": 1.25}
+    assert line["met"] == {"tf1": True, "tf2-bf16": False} and line["target_ratio"] == 0.85
+    # fp32 runs against the fp32 peak, bf16 runs against the bf16 peak, the reference at the workbook's FLOP count
+    assert line["fraction_of_peak"] == {"tf1": 0.625, "tf2-bf16": 0.5, "torch": 0.5, "torch-bf16": 0.625}
+    assert compare_reference.summarise(64, 8, rows[:1] + rows[2:3])["met"] == {"tf1": False}  # 0.8 > 0.5

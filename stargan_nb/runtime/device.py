@@ -61,7 +61,8 @@ def session_config(device: str, precision_mode: str = "allow_fp32_to_fp16") -> "
     npu: the NpuOptimizer custom optimizer (offline mode, precision_mode), with TensorFlow's
     remapping and memory optimisation off, as Ascend requires. gpu: memory grows as needed;
     with allow_mix_precision, TensorFlow's automatic mixed precision rewrite. cpu: one
-    intra-op thread per core, one op at a time.
+    intra-op thread per core, one op at a time; with allow_mix_precision, grappler's bf16 rewrite through
+    oneDNN, and a ValueError saying why where this CPU or TensorFlow cannot (cpu_bf16_problem).
     """
     _check(device, precision_mode)
     from tensorflow.core.protobuf.rewriter_config_pb2 import RewriterConfig
@@ -80,6 +81,15 @@ def session_config(device: str, precision_mode: str = "allow_fp32_to_fp16") -> "
         if precision_mode == "allow_mix_precision":
             config.graph_options.rewrite_options.auto_mixed_precision = RewriterConfig.ON
     else:
+        if precision_mode == "allow_mix_precision":
+            problem = cpu_bf16_problem()
+            if problem:
+                raise ValueError("precision_mode allow_mix_precision on the CPU trains in bf16, but " + problem)
+            options = config.graph_options.rewrite_options
+            if "auto_mixed_precision_onednn_bfloat16" in {f.name for f in RewriterConfig.DESCRIPTOR.fields}:
+                options.auto_mixed_precision_onednn_bfloat16 = RewriterConfig.ON
+            else:
+                options.auto_mixed_precision_mkl = RewriterConfig.ON
         cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
         # One op at a time, each using every core: the big convolutions parallelise well inside,
         # and two concurrent ops would only fight over the same cores (bench/bench_train.py).
@@ -88,31 +98,57 @@ def session_config(device: str, precision_mode: str = "allow_fp32_to_fp16") -> "
     return config
 
 
-# Which precision modes compute in fp16 and so need loss scaling. NPU, from CANN's documentation of
+# Which precision modes compute in 16 bits, and in which type. NPU, from CANN's documentation of
 # precision_mode (ATC / GE options, Ascend 910): allow_fp32_to_fp16 runs matrix ("cube") operators such as
 # convolutions in fp16; force_fp16 runs everything that has an fp16 kernel in fp16; allow_mix_precision
 # lowers the operators of its built-in list to fp16; force_fp32 (cube_fp16in_fp32out) still prefers fp16
 # inputs with fp32 outputs for cube operators. Only must_keep_origin_dtype keeps fp32 throughout (and
 # fails on chips whose convolutions have no fp32 kernel). GPU: only allow_mix_precision (TensorFlow's
-# automatic mixed precision) leaves fp32. WGAN-GP's second-order gradients are the first to underflow.
-FP16_MODES = {
-    "npu": ("allow_fp32_to_fp16", "force_fp16", "allow_mix_precision", "force_fp32"),
-    "gpu": ("allow_mix_precision",),
-    "cpu": (),
+# automatic mixed precision) leaves fp32. CPU: allow_mix_precision is grappler's bf16 rewrite through oneDNN
+# (cpu_bf16_problem says where it cannot run). WGAN-GP's second-order gradients are the first to underflow.
+HALF_PRECISION = {
+    "npu": {m: "fp16" for m in ("allow_fp32_to_fp16", "force_fp16", "allow_mix_precision", "force_fp32")},
+    "gpu": {"allow_mix_precision": "fp16"},
+    "cpu": {"allow_mix_precision": "bf16"},
 }
 
 
+def compute_dtype(device: str, precision_mode: str) -> str:
+    """"fp16", "bf16" or "fp32": what the device's matrix operators compute in under precision_mode."""
+    _check(device, precision_mode)
+    return HALF_PRECISION[device].get(precision_mode, "fp32")
+
+
 def needs_loss_scaling(device: str, precision_mode: str) -> bool:
-    return precision_mode in FP16_MODES[device]
+    """Every 16-bit mode. bf16 has fp32's exponent range and could do without, but the CPU's bf16 is the
+    stand-in for the GPU's and the NPU's mixed precision on machines without them, so it runs the same
+    wrapper: the scale, the overflow check and the skipped updates are exercised wherever the tests run."""
+    return compute_dtype(device, precision_mode) != "fp32"
+
+
+def cpu_bf16_problem() -> str:
+    """Why bf16 training cannot run on this CPU with this TensorFlow, in words; "" when it can."""
+    from . import cpu
+    from tensorflow.core.protobuf.rewriter_config_pb2 import RewriterConfig
+    fields = {f.name for f in RewriterConfig.DESCRIPTOR.fields}
+    if not fields & {"auto_mixed_precision_onednn_bfloat16", "auto_mixed_precision_mkl"}:
+        return ("TensorFlow {} has no bf16 rewrite for CPUs (grappler's auto_mixed_precision_onednn_bfloat16 "
+                "arrived in TF 2.9, as auto_mixed_precision_mkl in 2.3); use the TF 2.x environment "
+                "(make setup-tf2, .venv-tf2), or precision_mode must_keep_origin_dtype for fp32".format(tf.__version__))
+    if not cpu.bf16_flags():
+        return ("this CPU ({}) has no bf16 instructions ({} not among its /proc/cpuinfo flags); oneDNN would "
+                "emulate bf16, slower than fp32: use precision_mode must_keep_origin_dtype (fp32) here".format(
+                    cpu.cpu_model(), " or ".join(cpu.BF16_FLAGS)))
+    return ""
 
 
 def wrap_optimizer(optimizer, device: str, precision_mode: str, initial_loss_scale: float = 2 ** 16):
-    """Dynamic loss scaling wherever the device computes in fp16 (FP16_MODES).
+    """Dynamic loss scaling wherever the device computes in 16 bits (HALF_PRECISION).
 
     npu: NPULossScaleOptimizer with an ExponentialUpdateLossScaleManager (initial_loss_scale, doubled
     after 1000 finite steps, halved after 2 overflows), the recipe of Huawei's model zoo. gpu: TensorFlow's
     loss-scale optimizer for its automatic mixed precision, with a dynamic scale (doubled after 2000 finite
-    steps, halved on each overflow). Both skip an update whose gradients are not finite. `loss_scale(wrapped)`
+    steps, halved on each overflow); cpu (bf16): the GPU's wrapper. Both skip an update whose gradients are not finite. `loss_scale(wrapped)`
     reads the current scale.
     """
     _check(device, precision_mode)

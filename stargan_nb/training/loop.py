@@ -68,13 +68,14 @@ def train(config: Config, run_dir=None, progress=True, max_iterations=None, allo
     allow_split_change: resume even though seed, n_test or metadata_path changed the train/test split.
     """
     config.validate()
+    device = devices.resolve_device(config.device)
+    session_config = devices.session_config(device, config.precision_mode)  # a mode this machine lacks stops here
     run_dir = prepare_run_dir(config, run_dir, allow_split_change)
     dataset = datasets.load_dataset(config)
     second = datasets.load_second_dataset(config) if config.dataset == "both" else None
     x_fixed, c_fixed = fixed_test_batch(config, dataset)
-    device = devices.resolve_device(config.device)
     graph, g, saver, init = build_graph(config, dataset, device, sample_batch=len(x_fixed) or None, second=second)
-    sess = tf.Session(graph=graph, config=devices.session_config(device, config.precision_mode))
+    sess = tf.Session(graph=graph, config=session_config)
     monitor = None
     try:
         checkpoints = Checkpointer(sess, saver, run_dir)
