@@ -65,11 +65,13 @@ def load_second_dataset(config) -> Dataset:
 
 
 def _joint_rows(table, config, part):
-    """A table's labels placed in their dataset's columns of [c_celeba, c_rafd, mask], the mask set to `part`."""
+    """A table's labels placed in their dataset's columns of [c_celeba, c_rafd, mask], the mask set to `part`:
+    the layout of the model's LabelSpace, its one source."""
+    from ..model.labels import space
+    columns, mask = space(config).parts[part]
     rows = np.zeros((len(table), config.label_dim), np.float32)
-    start = 0 if part == 0 else config.c_dim
-    rows[:, start:start + table.labels.shape[1]] = table.labels
-    rows[:, config.c_dim + config.c2_dim + part] = 1.0
+    rows[:, list(columns)] = table.labels
+    rows[:, mask] = 1.0
     return replace(table, labels=rows)
 
 
