@@ -9,7 +9,8 @@ Each named run times one implementation at each size, one after the other on the
 It prints every measured JSON line, then one summary line per size: s/iteration of each run, the ratio of each
 workbook run to the reference in the same precision (the targets: <= 0.85 at 128 px / 16, <= 0.5 at 64 px / 8),
 the FLOPs of one iteration (counted from the workbook's graph, bench/roofline.py) and the fraction of this CPU's
-measured peak each run reaches (fp32 runs against the fp32 peak, bf16 runs against the bf16 peak). The
+measured peak each run reaches (fp32 runs against the fp32 peak, bf16 runs against the bf16 peak, each the best
+that any of the run's TensorFlow builds measured). The
 reference's fractions use the same count: the same networks and losses, though the reference runs G forward once
 more per G update, so it is the rate of useful work. TensorFlow 1.15 has no bf16 mode (runtime/device.py says why).
 
@@ -49,7 +50,10 @@ def summarise(size, batch, rows):
     """One line for a size: each run's time, ratios against the reference in the same precision, fractions of peak."""
     workbook = [r for r in rows if not r["run"].startswith("torch")]
     flops = workbook[0]["gflop_per_iter"] if workbook else None
-    peaks = {"fp32": workbook[0]["peak_fp32_gflops"], "bf16": workbook[0]["peak_bf16_gflops"]} if workbook else {}
+    # The machine's peak in each precision: the best any build measured in this run (TF 1.15's bf16 kernels
+    # are slower than its fp32 ones on some CPUs; TF 2.x's oneDNN reaches twice fp32 on the same CPU).
+    peaks = {p: max([r["peak_%s_gflops" % p] for r in workbook if r.get("peak_%s_gflops" % p)], default=None)
+             for p in ("fp32", "bf16")}
     target = TARGETS.get((size, batch))
     line = dict(bench="train_vs_reference", image_size=size, batch_size=batch, cpu=workbook[0]["cpu"] if workbook else None,
                 gflop_per_iter=flops, peak_fp32_gflops=peaks.get("fp32"), peak_bf16_gflops=peaks.get("bf16"),
