@@ -97,7 +97,8 @@ def test_thin_convolutions_on_pixel_blocks_match_conv2d(cin, cout, kernel, size)
     x = rng.randn(2, size, size, cin).astype(np.float32)
     with tf.Graph().as_default():
         xt = tf.constant(x)
-        y = ops.conv2d(xt, cout, kernel, 1, kernel // 2, False, "thin")
+        with ops.pixel_blocks():
+            y = ops.conv2d(xt, cout, kernel, 1, kernel // 2, False, "thin")
         assert any(op.type == "SpaceToDepth" for op in tf.get_default_graph().get_operations())
         w = tf.get_default_graph().get_tensor_by_name("thin/weight:0")
         plain = tf.nn.conv2d(xt, w, [1, 1, 1, 1], "SAME")
@@ -112,9 +113,24 @@ def test_thin_convolutions_on_pixel_blocks_match_conv2d(cin, cout, kernel, size)
 
 def test_thin_convolutions_on_odd_sizes_run_as_one_convolution():
     from stargan_nb.model import ops
-    with tf.Graph().as_default():
+    with tf.Graph().as_default(), ops.pixel_blocks():
         ops.conv2d(tf.zeros([1, 7, 8, 3]), 16, 7, 1, 3, False, "odd")
         assert not any(op.type == "SpaceToDepth" for op in tf.get_default_graph().get_operations())
+
+
+@pytest.mark.parametrize("device", ["cpu", "gpu", "npu"])
+def test_only_the_cpu_training_graph_uses_pixel_blocks(device):
+    """A oneDNN measure: accelerators and frozen graphs keep the plain convolutions."""
+    from stargan_nb.model.training_graph import build_training_graph
+    cfg = Config(image_size=16, g_conv_dim=8, d_conv_dim=8, g_repeat_num=1, d_repeat_num=2, c_dim=2,
+                 selected_attrs=["Male", "Young"], batch_size=2, precision_mode="must_keep_origin_dtype")
+    with tf.Graph().as_default() as graph:
+        build_training_graph(tf.zeros([2, 16, 16, 3]), tf.zeros([2, 2]), cfg, device)
+        blocks = any(op.type == "SpaceToDepth" for op in graph.get_operations())
+    with tf.Graph().as_default() as graph:
+        generator(tf.zeros([2, 16, 16, 3]), tf.zeros([2, 2]), cfg)
+        assert not any(op.type == "SpaceToDepth" for op in graph.get_operations())
+    assert blocks == (device == "cpu")
 
 
 def test_small_convolutions_as_matrix_products_match_conv2d_to_second_order():

@@ -7,6 +7,7 @@ convolution with TF's SAME padding crops one pixel on each side, which is exactl
 padding=1. Initialisers match PyTorch's defaults (uniform in +-1/sqrt(fan_in)), so training starts
 where the reference starts.
 """
+import contextlib
 import math
 
 from ..runtime.tfcompat import tf
@@ -59,15 +60,30 @@ def conv2d(x, out_channels, kernel, stride, pad, use_bias, name, as_matmul=False
     return y
 
 
-# Stride-1 convolutions with a kernel at least this big and fewer channels than this on one side run on
-# 2x2 blocks of pixels (see _conv_space_to_depth): G's first and last 7x7 layers (3 + c_dim in, 3 out).
+# Inside pixel_blocks(), stride-1 convolutions with a kernel at least this big and at most this many channels
+# on one side run on 2x2 blocks of pixels (see _conv_space_to_depth): G's first and last 7x7 layers
+# (3 + c_dim in, 3 out).
 SPACE_TO_DEPTH_MIN_KERNEL = 5
 SPACE_TO_DEPTH_MAX_THIN = 15
+_PIXEL_BLOCKS = [False]
+
+
+@contextlib.contextmanager
+def pixel_blocks(on=True):
+    """Graphs built inside run thin convolutions on pixel blocks: a CPU (oneDNN) measure, so the training graph
+    turns it on for the cpu device only. GPUs and NPUs, and every frozen .pb, keep the plain convolutions they
+    were checked with; the weights are the same variables either way, so checkpoints move freely between them."""
+    before, _PIXEL_BLOCKS[0] = _PIXEL_BLOCKS[0], bool(on)
+    try:
+        yield
+    finally:
+        _PIXEL_BLOCKS[0] = before
 
 
 def _thin_and_wide(x, kernel, in_channels, out_channels):
     h, w = x.shape[1].value, x.shape[2].value
-    return (kernel >= SPACE_TO_DEPTH_MIN_KERNEL and min(in_channels, out_channels) <= SPACE_TO_DEPTH_MAX_THIN
+    return (_PIXEL_BLOCKS[0] and kernel >= SPACE_TO_DEPTH_MIN_KERNEL
+            and min(in_channels, out_channels) <= SPACE_TO_DEPTH_MAX_THIN
             and h is not None and w is not None and h % 2 == 0 and w % 2 == 0)
 
 

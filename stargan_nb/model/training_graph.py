@@ -27,6 +27,7 @@ from ..runtime.tfcompat import tf
 from .labels import permuted_targets
 from .losses import discriminator_losses, generator_losses
 from .networks import D_SCOPE, G_SCOPE, generator, generator_on_placeholders, variables
+from .ops import pixel_blocks
 from .schedule import learning_rate_tensor
 
 # False builds TF1's ref variables instead: only for showing what goes wrong with them under a rewrite.
@@ -53,7 +54,7 @@ def build_training_graph(images, labels, config, device="cpu", c_trg=None, gp_al
     One iteration is then a step on the CelebA batch and a step on this one, as the reference's train_multi,
     through the same two optimizers; d_iteration and g_iteration are lists of fetch dicts, one per step.
     """
-    with tf.variable_scope(tf.get_variable_scope(), use_resource=RESOURCE_VARIABLES):
+    with tf.variable_scope(tf.get_variable_scope(), use_resource=RESOURCE_VARIABLES), pixel_blocks(device == "cpu"):
         global_step = tf.train.get_or_create_global_step()
         lr = learning_rate_tensor(global_step, config)
         d_opt = _optimizer("d_adam", lr, config, device)

@@ -148,8 +148,8 @@ def wrap_optimizer(optimizer, device: str, precision_mode: str, initial_loss_sca
     npu: NPULossScaleOptimizer with an ExponentialUpdateLossScaleManager (initial_loss_scale, doubled
     after 1000 finite steps, halved after 2 overflows), the recipe of Huawei's model zoo. gpu: TensorFlow's
     loss-scale optimizer for its automatic mixed precision, with a dynamic scale (doubled after 2000 finite
-    steps, halved on each overflow); cpu (bf16): the GPU's wrapper. Both skip an update whose gradients are not finite. `loss_scale(wrapped)`
-    reads the current scale.
+    steps, halved on each overflow); cpu (bf16): the GPU's wrapper. Both skip an update whose gradients are
+    not finite. `loss_scale(wrapped)` reads the current scale.
     """
     _check(device, precision_mode)
     if not needs_loss_scaling(device, precision_mode):
