@@ -95,6 +95,10 @@ def keeping_table(result):
                         [(name, fmt.format(run[key]), fmt.format(base[key])) for name, key, fmt in rows if key in run])
 
 
+# More labels than this (a joint run's 13) get slanted tick labels and transfer panels stacked vertically.
+MANY_LABELS = 6
+
+
 def plot_transfer(transfer, judge_name, baseline=None):
     """Target and kept accuracy per attribute as bars (0.9 marked); on toy faces a second panel with how far
     each translation moved background and skin colour (the 12-level limit marked, and an untrained
@@ -103,7 +107,7 @@ def plot_transfer(transfer, judge_name, baseline=None):
     attrs = list(transfer["target"])
     pos = np.arange(len(attrs))
     moves = "background_move" in transfer
-    wide = len(attrs) > 6.5  # the 13 labels of a joint run: the panels one above the other, labels slanted
+    wide = len(attrs) > MANY_LABELS  # the 13 labels of a joint run: the panels one above the other, labels slanted
     shape = (2 if moves and wide else 1, 1 if wide or not moves else 2)
     fig, axes = plt.subplots(*shape, figsize=(13 if moves or wide else 8, 9.5 if moves and wide else 3.8 + wide),
                              squeeze=False)
@@ -144,7 +148,7 @@ def plot_transfer(transfer, judge_name, baseline=None):
 def _attribute_axis(ax, attrs, pos, titles=None):
     from .model.labels import target_title
     ax.set_xticks(pos)
-    many = len(attrs) > 6
+    many = len(attrs) > MANY_LABELS
     ax.set_xticklabels([(titles or {}).get(a) or target_title(a) for a in attrs], fontsize=9,
                        rotation=35 if many else 0, ha="right" if many else "center")
 

@@ -19,19 +19,21 @@ def _cpuinfo(path="/proc/cpuinfo"):
         return ""
 
 
+def _field(name, cpuinfo):
+    """The value of the first `name : value` line of /proc/cpuinfo (or of the text given), None if absent."""
+    for line in (_cpuinfo() if cpuinfo is None else cpuinfo).splitlines():
+        if line.startswith(name):
+            return line.split(":", 1)[1].strip()
+    return None
+
+
 def cpu_model(cpuinfo=None) -> str:
     """The CPU's model name, as lscpu prints it."""
-    for line in (_cpuinfo() if cpuinfo is None else cpuinfo).splitlines():
-        if line.startswith("model name"):
-            return line.split(":", 1)[1].strip()
-    return platform.processor() or "unknown"
+    return _field("model name", cpuinfo) or platform.processor() or "unknown"
 
 
 def cpu_flags(cpuinfo=None) -> set:
-    for line in (_cpuinfo() if cpuinfo is None else cpuinfo).splitlines():
-        if line.startswith("flags"):
-            return set(line.split(":", 1)[1].split())
-    return set()
+    return set((_field("flags", cpuinfo) or "").split())
 
 
 def bf16_flags(cpuinfo=None) -> list:

@@ -85,11 +85,7 @@ def session_config(device: str, precision_mode: str = "allow_fp32_to_fp16") -> "
             problem = cpu_bf16_problem()
             if problem:
                 raise ValueError("precision_mode allow_mix_precision on the CPU trains in bf16, but " + problem)
-            options = config.graph_options.rewrite_options
-            if "auto_mixed_precision_onednn_bfloat16" in {f.name for f in RewriterConfig.DESCRIPTOR.fields}:
-                options.auto_mixed_precision_onednn_bfloat16 = RewriterConfig.ON
-            else:
-                options.auto_mixed_precision_mkl = RewriterConfig.ON
+            setattr(config.graph_options.rewrite_options, _bf16_rewrite(), RewriterConfig.ON)
         cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
         # One op at a time, each using every core: the big convolutions parallelise well inside,
         # and two concurrent ops would only fight over the same cores (bench/bench_train.py).
@@ -126,12 +122,17 @@ def needs_loss_scaling(device: str, precision_mode: str) -> bool:
     return compute_dtype(device, precision_mode) != "fp32"
 
 
+def _bf16_rewrite():
+    """The name of this TensorFlow's grappler option for bf16 on CPUs (None in TF 1.15, which has none)."""
+    from tensorflow.core.protobuf.rewriter_config_pb2 import RewriterConfig
+    fields = {f.name for f in RewriterConfig.DESCRIPTOR.fields}
+    return next((f for f in ("auto_mixed_precision_onednn_bfloat16", "auto_mixed_precision_mkl") if f in fields), None)
+
+
 def cpu_bf16_problem() -> str:
     """Why bf16 training cannot run on this CPU with this TensorFlow, in words; "" when it can."""
     from . import cpu
-    from tensorflow.core.protobuf.rewriter_config_pb2 import RewriterConfig
-    fields = {f.name for f in RewriterConfig.DESCRIPTOR.fields}
-    if not fields & {"auto_mixed_precision_onednn_bfloat16", "auto_mixed_precision_mkl"}:
+    if _bf16_rewrite() is None:
         return ("TensorFlow {} has no bf16 rewrite for CPUs (grappler's auto_mixed_precision_onednn_bfloat16 "
                 "arrived in TF 2.9, as auto_mixed_precision_mkl in 2.3); use the TF 2.x environment "
                 "(make setup-tf2, .venv-tf2), or precision_mode must_keep_origin_dtype for fp32".format(tf.__version__))
