@@ -89,3 +89,57 @@ def test_a_broken_image_in_the_second_dataset_is_named(toy_root, toy_rafd_root, 
     with pytest.raises(DataFormatError, match=r"cannot be decoded \(first: {}".format(victim.name)):
         train(config, str(tmp_path / "run"), progress=False)
     assert os.path.exists(runs.config_path(str(tmp_path / "run")))
+
+
+def test_cross_dataset_targets_take_whole_rows_of_either_batch():
+    from stargan_nb.model.labels import cross_dataset_targets
+    own = np.tile(np.array([[1, 0, 0, 1, 0]], np.float32), (4000, 1))    # CelebA-like rows: mask (1, 0)
+    other = np.tile(np.array([[0, 0, 1, 0, 1]], np.float32), (4000, 1))  # the other dataset's: mask (0, 1)
+    with tf.Graph().as_default(), tf.Session() as sess:
+        none, half, every = sess.run([cross_dataset_targets(own, other, share) for share in (0.0, 0.5, 1.0)])
+    assert (none == own).all() and (every == other).all()
+    from_other = (half == other).all(axis=1)
+    assert ((half == own).all(axis=1) | from_other).all()  # no row mixes the two
+    assert 0.45 < from_other.mean() < 0.55
+
+
+def test_per_row_classification_reads_each_rows_own_dataset():
+    from stargan_nb.model.losses import label_loss
+    config = tiny_joint_config_values()
+    rng = np.random.RandomState(0)
+    logits = rng.normal(size=(6, 13)).astype(np.float32)
+    celeba = np.zeros((3, 15), np.float32)
+    celeba[:, :5] = rng.randint(0, 2, (3, 5))
+    celeba[:, 13] = 1
+    rafd = np.zeros((3, 15), np.float32)
+    rafd[np.arange(3), 5 + rng.randint(0, 8, 3)] = 1
+    rafd[:, 14] = 1
+    with tf.Graph().as_default(), tf.Session() as sess:
+        logits, celeba, rafd = tf.constant(logits), tf.constant(celeba), tf.constant(rafd)
+        rows = sess.run(label_loss(logits, tf.concat([celeba, rafd], 0), config, "rows"))
+        by_part = sess.run([label_loss(logits[:3], celeba, config, "celeba"), label_loss(logits[3:], rafd, config, "rafd")])
+        only_celeba = sess.run([label_loss(logits[:3], celeba, config, "rows")])[0]
+    assert rows == pytest.approx(sum(by_part) / 2, rel=1e-6)  # each half's mean, averaged over all six rows
+    assert only_celeba == pytest.approx(by_part[0], rel=1e-6)  # one dataset's rows: that dataset's term
+
+
+def tiny_joint_config_values():
+    from stargan_nb.config import Config
+    return Config.preset("toy_both", image_size=16, d_repeat_num=2)
+
+
+def test_a_joint_run_with_cross_dataset_targets_trains(toy_root, toy_rafd_root, tmp_path):
+    config = tiny_joint_config(toy_root, toy_rafd_root, training_iterations=4, d_train_repeat=2, save_steps=4,
+                               checkpoint_steps=4, cross_dataset_targets=0.5)
+    result = train(config, str(tmp_path / "run"), progress=False)
+    assert result["step"] == 4 and result["finished"]
+    last = runs.read_metrics(str(tmp_path / "run"))[-1]
+    assert np.isfinite(last["G/loss_cls@celeba"]) and np.isfinite(last["G/loss_cls@rafd"])
+
+
+def test_cross_dataset_targets_are_refused_outside_joint_training(toy_rafd_root):
+    from stargan_nb.config import ConfigError
+    with pytest.raises(ConfigError, match="cross_dataset_targets is for joint training"):
+        tiny_folder_config(toy_rafd_root, cross_dataset_targets=0.5)
+    with pytest.raises(ConfigError, match="between 0"):
+        tiny_joint_config_values().replace(cross_dataset_targets=1.5)

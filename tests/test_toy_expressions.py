@@ -10,11 +10,11 @@ from stargan_nb.data.toy_faces import CROP, CROP_TOP, render_face, sample_attrib
 from stargan_nb.data.toy_oracle import BACKGROUND_REGIONS, _region_mean, colour_moves
 
 
-def crops(people, seed, size):
+def crops(people, seed, size, studio=True):
     out, kinds = [], []
     for p in people:
         for k, name in enumerate(EXPRESSIONS):
-            crop = Image.fromarray(render_expression(p, name, seed)[CROP_TOP:CROP_TOP + CROP])
+            crop = Image.fromarray(render_expression(p, name, seed, studio)[CROP_TOP:CROP_TOP + CROP])
             out.append(np.asarray(crop.resize((size, size), Image.BILINEAR)))
             kinds.append(k)
     return np.stack(out), np.array(kinds)
@@ -75,3 +75,18 @@ def test_an_expression_keeps_what_the_celeba_oracle_reads():
             crop = Image.fromarray(render_expression(person, name, 5)[CROP_TOP:CROP_TOP + CROP])
             read = toy_oracle(np.asarray(crop.resize((32, 32), Image.BILINEAR))[None])[0]
             assert read.tolist() == truth, (person, name)
+
+
+def test_both_judges_read_figure_1s_ideal_answer():
+    """The joint run is judged on CelebA faces given expressions: the expression oracle and the CelebA oracle must
+    both read the ideal answer (the CelebA face, its own backdrop, the expression drawn) or the figure is void."""
+    from stargan_nb.data.toy_oracle import ORACLE_ATTRS, toy_oracle
+    images, kinds = crops(range(1, 61), seed=77, size=32, studio=False)  # 480 faces on the CelebA backdrops
+    found = read_expressions(images)
+    per_expression = [float((found[kinds == k] == k).mean()) for k in range(len(EXPRESSIONS))]
+    assert min(per_expression) >= 0.98, dict(zip(EXPRESSIONS, per_expression))
+    truth = np.repeat([[float(sample_attributes(np.random.RandomState([77, p]))[a]) for a in ORACLE_ATTRS]
+                       for p in range(1, 61)], len(EXPRESSIONS), axis=0)
+    assert (toy_oracle(images) == truth).all(axis=1).mean() >= 0.98
+    corners = np.mean([_region_mean(images.astype(float), r) for r in BACKGROUND_REGIONS], axis=0)
+    assert np.ptp(corners, axis=1).mean() > 40  # the scene's colours, not the studio's grey

@@ -123,10 +123,11 @@ def expression_drawer(name):
     return draw
 
 
-def render_expression(person: int, expression: str, seed: int = 0) -> np.ndarray:
-    """Person `person` (image `person` of make_toy_celeba(seed=seed)) with an expression, on the studio backdrop."""
+def render_expression(person: int, expression: str, seed: int = 0, studio: bool = True) -> np.ndarray:
+    """Person `person` (image `person` of make_toy_celeba(seed=seed)) with an expression, on the studio backdrop
+    (studio=False: on the CelebA image's own backdrop, the ideal answer of a joint model, which no dataset holds)."""
     rng = np.random.RandomState([int(seed), int(person)])
-    return render_face(sample_attributes(rng), rng, expression_drawer(expression))
+    return render_face(sample_attributes(rng), rng, expression_drawer(expression), studio)
 
 
 def _write_person(job):

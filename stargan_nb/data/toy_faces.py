@@ -120,16 +120,17 @@ def _hsv(h, s, v):
     return np.array(colorsys.hsv_to_rgb(h % 1.0, s, v), np.float32) * 255
 
 
-def render_face(attrs: dict, rng: np.random.RandomState, expression=None) -> np.ndarray:
+def render_face(attrs: dict, rng: np.random.RandomState, expression=None, studio=True) -> np.ndarray:
     """A 218 x 178 uint8 RGB face drawn from its attributes.
 
     expression(canvas, face, rng), where given, draws the brows, eyes and mouth in place of the default
-    ones, on a plain studio background (`toy_expressions`). The person (position, colours, hair, beard) is
-    drawn from the same random draws either way, so one seed gives one person in both datasets.
+    ones, on a plain studio background (`toy_expressions`), or with studio=False on the CelebA face's own
+    backdrop: what the paper's Figure 1 asks a joint model to draw. The person (position, colours, hair,
+    beard) is drawn from the same random draws either way, so one seed gives one person in both datasets.
     """
     c = _Canvas()
     _background(c, rng)
-    if expression is not None:
+    if expression is not None and studio:
         c.img[:] = STUDIO_RGB  # after the backdrop's draws, so the person's draws are the same as in CelebA's
     cu, cv, s = 0.5 + rng.uniform(-0.015, 0.015), 0.56 + rng.uniform(-0.015, 0.015), rng.uniform(0.96, 1.04)
     hair = _jitter(HAIR_RGB[attrs["_hair"]], rng, 8) * rng.uniform(0.92, 1.08)

@@ -151,6 +151,17 @@ def permuted_targets(c_org, seed=None):
     return tf.random.shuffle(c_org, seed=seed)
 
 
+def cross_dataset_targets(c_own, c_other, share, seed=None):
+    """Joint training's targets with about `share` of the rows taken from the other dataset's labels.
+
+    Both label batches are full [c_celeba, c_rafd, mask] rows, so a row of the other batch is already a
+    target in the other dataset's columns with its mask set. Each row of a permutation of c_own is replaced
+    by the same row of a permutation of c_other with probability `share`."""
+    own, other = permuted_targets(c_own, seed), permuted_targets(c_other, None if seed is None else seed + 1)
+    pick = tf.cast(tf.random.uniform(tf.shape(c_own)[:1], seed=seed) < share, c_own.dtype)[:, None]
+    return pick * other + (1.0 - pick) * own  # 0/1 weights: exact rows, and the same on TF1 and TF2
+
+
 def attribute_index(name, selected_attrs, where=""):
     """The column of an attribute in the model's labels; a TargetError naming the known ones otherwise."""
     if name in selected_attrs:

@@ -32,6 +32,8 @@ def label_loss(logits, labels, config, part=None):
     """The classification term for D's logits (N, cls_dim) and the full label rows (N, label_dim).
 
     part: in joint training, "celeba" or "rafd", the dataset of this batch; its slice alone is read.
+    "rows": each row's own mask says which slice is read (targets mixed across datasets,
+    Config.cross_dataset_targets); a batch of one dataset's rows gives that dataset's term.
     """
     if config.dataset == "folders":
         return domain_loss(logits, labels)
@@ -41,8 +43,19 @@ def label_loss(logits, labels, config, part=None):
             return classification_loss(logits[:, :c], labels[:, :c])
         if part == "rafd":
             return domain_loss(logits[:, c:], labels[:, c:c + c2])
-        raise ValueError("joint training classifies one dataset per step: part must be 'celeba' or 'rafd'")
+        if part == "rows":
+            return _rows_loss(logits, labels, c, c2)
+        raise ValueError("joint training classifies one dataset per step: part must be 'celeba', 'rafd' or 'rows'")
     return classification_loss(logits, labels)
+
+
+def _rows_loss(logits, labels, c, c2):
+    """Each row's term of its own dataset (sigmoid summed over CelebA's columns, or softmax), averaged over the batch."""
+    on_celeba, on_rafd = labels[:, c + c2], labels[:, c + c2 + 1]
+    sigmoid = tf.reduce_sum(tf.nn.sigmoid_cross_entropy_with_logits(labels=labels[:, :c], logits=logits[:, :c]), 1)
+    softmax = tf.nn.softmax_cross_entropy_with_logits_v2(labels=tf.stop_gradient(labels[:, c:c + c2]),
+                                                         logits=logits[:, c:])
+    return tf.reduce_mean(on_celeba * sigmoid + on_rafd * softmax)
 
 
 def gradient_penalty(critic, x_real, x_fake, alpha=None):
@@ -103,7 +116,9 @@ def generator_losses(x_real, x_fake, c_org, c_trg, config, part=None):
     parts = OrderedDict()
     parts["G/loss_fake"] = -tf.reduce_mean(fake_src)
     parts["G/loss_rec"] = tf.reduce_mean(tf.abs(x_real - x_rec))
-    parts["G/loss_cls"] = label_loss(fake_cls, c_trg, config, part)
+    # Targets mixed across datasets carry their dataset in each row's mask.
+    mixed = part is not None and config.cross_dataset_targets > 0
+    parts["G/loss_cls"] = label_loss(fake_cls, c_trg, config, "rows" if mixed else part)
     total = (parts["G/loss_fake"] + config.lambda_rec * parts["G/loss_rec"]
              + config.lambda_cls * parts["G/loss_cls"])
     if config.lambda_id > 0:

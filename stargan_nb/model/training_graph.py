@@ -24,7 +24,7 @@ from collections import namedtuple
 
 from ..runtime import device as devices
 from ..runtime.tfcompat import tf
-from .labels import permuted_targets
+from .labels import cross_dataset_targets, permuted_targets
 from .losses import discriminator_losses, generator_losses
 from .networks import D_SCOPE, G_SCOPE, generator, generator_on_placeholders, variables
 from .ops import pixel_blocks
@@ -65,6 +65,10 @@ def build_training_graph(images, labels, config, device="cpu", c_trg=None, gp_al
             if config.dataset != "both":
                 raise ValueError("a second batch is for joint training (dataset 'both'), not {!r}".format(config.dataset))
             rest = tuple(second[2:]) + (None,) * (4 - len(second))
+            if config.cross_dataset_targets > 0:
+                c_trg = cross_dataset_targets(labels, second[1], config.cross_dataset_targets) if c_trg is None else c_trg
+                if rest[0] is None:
+                    rest = (cross_dataset_targets(second[1], labels, config.cross_dataset_targets),) + rest[1:]
             d_it, g_it = zip(
                 _step(images, labels, c_trg, gp_alpha, config, d_opt, g_opt, global_step, lr, fused, "celeba"),
                 _step(second[0], second[1], rest[0], rest[1], config, d_opt, g_opt, global_step, lr, fused, "rafd"))
