@@ -90,3 +90,21 @@ def test_both_judges_read_figure_1s_ideal_answer():
     assert (toy_oracle(images) == truth).all(axis=1).mean() >= 0.98
     corners = np.mean([_region_mean(images.astype(float), r) for r in BACKGROUND_REGIONS], axis=0)
     assert np.ptp(corners, axis=1).mean() > 40  # the scene's colours, not the studio's grey
+
+
+def test_ideal_translations_draw_the_same_toy_face_with_each_expression(tmp_path):
+    from stargan_nb.data.toy_expressions import ideal_translations
+    from stargan_nb.data.toy_faces import make_toy_celeba
+    make_toy_celeba(tmp_path / "toy", 3, seed=8, progress=False)
+    path = tmp_path / "toy" / "images" / "000002.jpg"
+    ideal = ideal_translations([path], 32)
+    assert ideal.shape == (1, 8, 32, 32, 3)
+    assert (read_expressions(ideal[0]) == np.arange(8)).all()
+    original = np.asarray(Image.open(str(path)).convert("RGB"))[CROP_TOP:CROP_TOP + CROP]
+    original = np.asarray(Image.fromarray(original).resize((32, 32), Image.BILINEAR)).astype(float)
+    corners = [_region_mean(original[None], r)[0] for r in BACKGROUND_REGIONS]
+    for drawn in ideal[0]:  # the scene behind the face is the original's (its lighting draw may differ: +-12%)
+        assert all(np.abs(_region_mean(drawn[None].astype(float), r)[0] - c).max() < 0.15 * c.max() + 3
+                   for r, c in zip(BACKGROUND_REGIONS, corners))
+    with pytest.raises(ValueError, match="not a toy face dataset"):
+        ideal_translations([tmp_path / "elsewhere" / "images" / "000001.jpg"], 32)

@@ -18,12 +18,13 @@ flips images left-right, so a one-sided smirk would be learnt as both sides at o
     surprised      raised     wide     round open
 """
 import os
+import re
 
 import numpy as np
 from PIL import Image
 
 from ..runtime.atomic import write_text_atomic
-from .toy_faces import render_face, sample_attributes
+from .toy_faces import CROP, CROP_TOP, TOY_MARKER, render_face, sample_attributes
 
 # RaFD's expressions, sorted as its folders are (so they are also the domains' order).
 EXPRESSIONS = ("angry", "contemptuous", "disgusted", "fearful", "happy", "neutral", "sad", "surprised")
@@ -128,6 +129,41 @@ def render_expression(person: int, expression: str, seed: int = 0, studio: bool 
     (studio=False: on the CelebA image's own backdrop, the ideal answer of a joint model, which no dataset holds)."""
     rng = np.random.RandomState([int(seed), int(person)])
     return render_face(sample_attributes(rng), rng, expression_drawer(expression), studio)
+
+
+def ideal_translations(image_paths, size, expressions=EXPRESSIONS):
+    """Figure 1's right answer for toy CelebA images: (len(image_paths), len(expressions), size, size, 3) uint8,
+    each face drawn again with each expression on its own backdrop, centre-cropped as the pipeline crops.
+
+    Why: a learner judging a joint run's grid needs to see what a perfect translation would look like, and no
+    dataset holds one. The person is read from the file name (image i of make_toy_celeba) and the seed from the
+    folder's marker file, so this works only on the toy faces."""
+    from PIL import Image
+    out = []
+    for path in image_paths:
+        path = os.fspath(path)
+        seed = toy_seed(os.path.dirname(os.path.dirname(path)))
+        person = int(os.path.splitext(os.path.basename(path))[0])
+        row = []
+        for name in expressions:
+            crop = Image.fromarray(render_expression(person, name, seed, studio=False)[CROP_TOP:CROP_TOP + CROP])
+            row.append(np.asarray(crop.resize((size, size), Image.BILINEAR)))
+        out.append(row)
+    return np.asarray(out, np.uint8)
+
+
+def toy_seed(root):
+    """The seed make_toy_celeba wrote a toy dataset with, from its marker file."""
+    marker = os.path.join(os.fspath(root), TOY_MARKER)
+    try:
+        with open(marker) as f:
+            found = re.search(r"seed=(-?\d+)", f.read())
+    except FileNotFoundError:
+        found = None
+    if not found:
+        raise ValueError("{} is not a toy face dataset (no {} naming its seed); only the toy faces can be drawn "
+                         "again with an expression".format(root, TOY_MARKER))
+    return int(found.group(1))
 
 
 def _write_person(job):
