@@ -157,8 +157,10 @@ def cross_dataset_targets(c_own, c_other, share, seed=None):
     Both label batches are full [c_celeba, c_rafd, mask] rows, so a row of the other batch is already a
     target in the other dataset's columns with its mask set. Each row of a permutation of c_own is replaced
     by the same row of a permutation of c_other with probability `share`."""
+    c_own, c_other = tf.convert_to_tensor(c_own), tf.convert_to_tensor(c_other)
     own, other = permuted_targets(c_own, seed), permuted_targets(c_other, None if seed is None else seed + 1)
-    pick = tf.cast(tf.random.uniform(tf.shape(c_own)[:1], seed=seed) < share, c_own.dtype)[:, None]
+    n = c_own.shape[0].value or tf.shape(c_own)[0]  # static where known, as the NPU's graph compiler wants
+    pick = tf.cast(tf.random.uniform([n], seed=seed) < share, c_own.dtype)[:, None]
     return pick * other + (1.0 - pick) * own  # 0/1 weights: exact rows, and the same on TF1 and TF2
 
 
