@@ -12,7 +12,8 @@ from stargan_nb.training.loop import train
 HAIR = ["Black_Hair", "Blond_Hair", "Brown_Hair"]
 # The expression tests' lengths: with the toy_rafd / toy_both presets' 5 D steps per G step, 200 and 160 G updates.
 SHORT_FOLDERS, SHORT_JOINT = 1000, 800
-FIGURE_1_GAIN = 0.25  # placeholder, set from the measurement below
+# Measured on a 2-core AMD EPYC, TF 1.15: expressions on CelebA faces 0.744 after 800 joint iterations, untrained 0.130.
+FIGURE_1_GAIN = 0.4
 
 
 def test_short_toy_training_learns_hair_colour(tmp_path):
