@@ -48,7 +48,7 @@ def test_08_trains_a_joint_run_and_draws_figure_1(toy_root, toy_rafd_root, tmp_p
     assert os.path.exists(runs.run_path(run_dir, runs.JOINT_GRID))
     accuracy = json.loads((tmp_path / "joint" / "toy_accuracy.json").read_text())
     assert len(accuracy["target"]) == 13 and accuracy["titles"]["Male"] == "Male flipped"
-    assert images == 5  # one image per folder, the label rows, the samples, Figure 1, the judged bars
+    assert images == 6  # one image per folder, the label rows, the samples, Figure 1, its right answers, the judged bars
     text, _ = outputs_of(run("08_multi_dataset.ipynb", run_dir=run_dir, n_images=2, train=False,
                              config_overrides=overrides))
     assert "iteration 4 - saved" in text

@@ -155,5 +155,5 @@ def test_joint_training_losses_match_the_references_train_multi(joint_run, part)
         assert np.abs(got[name] - io[name]).max() <= 1e-4, name
     for name in ("d_loss", "g_loss", "d_loss_cls", "g_loss_cls"):
         assert abs(got[name] - float(io[name])) <= 1e-3 * abs(float(io[name])), (name, got[name], io[name])
-    with pytest.raises(ValueError, match="part must be 'celeba' or 'rafd'"):
+    with pytest.raises(ValueError, match="part must be 'celeba', 'rafd' or 'rows'"):
         label_loss(tf.zeros([4, 7]), tf.zeros([4, 9]), cfg)
