@@ -105,7 +105,7 @@ def test_cross_dataset_targets_take_whole_rows_of_either_batch():
 
 def test_per_row_classification_reads_each_rows_own_dataset():
     from stargan_nb.model.losses import label_loss
-    config = tiny_joint_config_values()
+    config = joint_config()
     rng = np.random.RandomState(0)
     logits = rng.normal(size=(6, 13)).astype(np.float32)
     celeba = np.zeros((3, 15), np.float32)
@@ -123,14 +123,15 @@ def test_per_row_classification_reads_each_rows_own_dataset():
     assert only_celeba == pytest.approx(by_part[0], rel=1e-6)  # one dataset's rows: that dataset's term
 
 
-def tiny_joint_config_values():
+def joint_config():
     from stargan_nb.config import Config
     return Config.preset("toy_both", image_size=16, d_repeat_num=2)
 
 
-def test_a_joint_run_with_cross_dataset_targets_trains(toy_root, toy_rafd_root, tmp_path):
+@pytest.mark.parametrize("share", [0.0, 1.0])  # the paper's steps alone, and every target crossed (toy_both: 0.5)
+def test_a_joint_run_trains_with_any_share_of_cross_dataset_targets(toy_root, toy_rafd_root, tmp_path, share):
     config = tiny_joint_config(toy_root, toy_rafd_root, training_iterations=4, d_train_repeat=2, save_steps=4,
-                               checkpoint_steps=4, cross_dataset_targets=0.5)
+                               checkpoint_steps=4, cross_dataset_targets=share)
     result = train(config, str(tmp_path / "run"), progress=False)
     assert result["step"] == 4 and result["finished"]
     last = runs.read_metrics(str(tmp_path / "run"))[-1]
@@ -142,4 +143,4 @@ def test_cross_dataset_targets_are_refused_outside_joint_training(toy_rafd_root)
     with pytest.raises(ConfigError, match="cross_dataset_targets is for joint training"):
         tiny_folder_config(toy_rafd_root, cross_dataset_targets=0.5)
     with pytest.raises(ConfigError, match="between 0"):
-        tiny_joint_config_values().replace(cross_dataset_targets=1.5)
+        joint_config().replace(cross_dataset_targets=1.5)
