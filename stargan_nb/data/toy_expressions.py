@@ -18,13 +18,12 @@ flips images left-right, so a one-sided smirk would be learnt as both sides at o
     surprised      raised     wide     round open
 """
 import os
-import re
 
 import numpy as np
 from PIL import Image
 
 from ..runtime.atomic import write_text_atomic
-from .toy_faces import CROP, CROP_TOP, TOY_MARKER, render_face, sample_attributes
+from .toy_faces import CROP, CROP_TOP, render_face, sample_attributes, toy_seed
 
 # RaFD's expressions, sorted as its folders are (so they are also the domains' order).
 EXPRESSIONS = ("angry", "contemptuous", "disgusted", "fearful", "happy", "neutral", "sad", "surprised")
@@ -138,11 +137,13 @@ def ideal_translations(image_paths, size, expressions=EXPRESSIONS):
     Why: a learner judging a joint run's grid needs to see what a perfect translation would look like, and no
     dataset holds one. The person is read from the file name (image i of make_toy_celeba) and the seed from the
     folder's marker file, so this works only on the toy faces."""
-    from PIL import Image
-    out = []
+    seeds, out = {}, []  # one marker read per dataset folder, not per image
     for path in image_paths:
         path = os.fspath(path)
-        seed = toy_seed(os.path.dirname(os.path.dirname(path)))
+        root = os.path.dirname(os.path.dirname(path))
+        if root not in seeds:
+            seeds[root] = toy_seed(root)
+        seed = seeds[root]
         person = int(os.path.splitext(os.path.basename(path))[0])
         row = []
         for name in expressions:
@@ -150,20 +151,6 @@ def ideal_translations(image_paths, size, expressions=EXPRESSIONS):
             row.append(np.asarray(crop.resize((size, size), Image.BILINEAR)))
         out.append(row)
     return np.asarray(out, np.uint8)
-
-
-def toy_seed(root):
-    """The seed make_toy_celeba wrote a toy dataset with, from its marker file."""
-    marker = os.path.join(os.fspath(root), TOY_MARKER)
-    try:
-        with open(marker) as f:
-            found = re.search(r"seed=(-?\d+)", f.read())
-    except FileNotFoundError:
-        found = None
-    if not found:
-        raise ValueError("{} is not a toy face dataset (no {} naming its seed); only the toy faces can be drawn "
-                         "again with an expression".format(root, TOY_MARKER))
-    return int(found.group(1))
 
 
 def _write_person(job):

@@ -13,6 +13,7 @@ oracle's regions hold for any output size. Position and scale jitter are kept sm
 enough that each oracle region lies inside the same feature for every face.
 """
 import os
+import re
 
 import numpy as np
 from PIL import Image
@@ -269,6 +270,20 @@ def make_toy_celeba(root, num_images=5000, seed=0, progress=True, workers=None):
 def is_toy_dataset(root):
     """True for a folder written by make_toy_celeba (whose attributes the oracle can read)."""
     return os.path.isfile(os.path.join(os.fspath(root), TOY_MARKER))
+
+
+def toy_seed(root):
+    """The seed make_toy_celeba wrote a toy dataset with, read back from the marker it writes (above)."""
+    marker = os.path.join(os.fspath(root), TOY_MARKER)
+    try:
+        with open(marker) as f:
+            found = re.search(r"seed=(-?\d+)", f.read())
+    except FileNotFoundError:
+        found = None
+    if not found:
+        raise ValueError("{} is not a toy face dataset (no {} naming its seed); only the toy faces can be drawn "
+                         "again with an expression".format(root, TOY_MARKER))
+    return int(found.group(1))
 
 
 def ensure_toy_celeba(root, num_images=5000, seed=0, progress=True):
