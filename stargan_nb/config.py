@@ -6,6 +6,7 @@ parameter, a JSON file and a command-line flag all use the same word.
 import dataclasses
 import difflib
 import json
+import math
 from dataclasses import dataclass, field
 from typing import List
 
@@ -309,6 +310,8 @@ def _check_types(config: Config) -> None:
                 raise ConfigError("{} must be a number, got {!r} ({})".format(
                     f.name, value, type(value).__name__))
             value = float(value)
+            if not math.isfinite(value):  # JSON's NaN and Infinity parse, and pass every comparison below
+                raise ConfigError("{} must be a finite number, got {}".format(f.name, value))
         elif f.type is str:
             if not isinstance(value, str):
                 raise ConfigError("{} must be a string, got {!r} ({})".format(

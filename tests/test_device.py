@@ -8,7 +8,7 @@ import pytest
 from tensorflow.core.protobuf.rewriter_config_pb2 import RewriterConfig
 
 from stargan_nb.runtime import device
-from stargan_nb.config import PRECISION_MODES
+from stargan_nb.config import PRECISION_MODES, ConfigError
 from stargan_nb.runtime.tfcompat import tf
 import npu_stand_in
 
@@ -22,7 +22,9 @@ def npu_bridge_stand_in(tmp_path, monkeypatch):
 
 def test_this_machine_is_a_cpu():
     assert device.detect_device() == "cpu"
-    assert device.resolve_device("auto") == "cpu" and device.resolve_device("gpu") == "gpu"
+    assert device.resolve_device("auto") == "cpu" and device.resolve_device("cpu") == "cpu"
+    with pytest.raises(ConfigError, match='device is "gpu" but'):  # a device asked for must be here
+        device.resolve_device("gpu")
 
 
 @pytest.mark.parametrize("mode", PRECISION_MODES)

@@ -10,8 +10,8 @@ import numpy as np
 from ..runtime.paths import resolve
 from .attributes import AttributeTable, DataFormatError, Split, read_attributes, split
 from .domain_folders import read_domain_folders
-from .toy_faces import ensure_toy_celeba, is_toy_dataset
-from .toy_expressions import EXPRESSIONS, ensure_toy_rafd, is_toy_rafd
+from .toy_faces import TOY_MARKER, ensure_toy_celeba, is_toy_dataset
+from .toy_expressions import EXPRESSIONS, TOY_RAFD_MARKER, ensure_toy_rafd, is_toy_rafd
 from .toy_oracle import ORACLE_ATTRS
 
 
@@ -43,7 +43,7 @@ def load_dataset(config, check_files=True) -> Dataset:
     image_root = str(resolve(config.image_root))
     if config.dataset == "folders":
         table = read_domain_folders(image_root, config.selected_attrs)
-        return Dataset(table, split(table, config.n_test, config.seed), image_root)
+        return Dataset(table, _split_folders(table, "n_test", config.n_test, config.seed), image_root)
     metadata_path = str(resolve(config.metadata_path))
     table = read_attributes(metadata_path, config.selected_attrs)
     if check_files:
@@ -60,8 +60,27 @@ def load_second_dataset(config) -> Dataset:
         raise ValueError("only joint training (dataset 'both') has a second dataset; this config's is {!r}".format(
             config.dataset))
     root = str(resolve(config.rafd_image_root))
-    table = _joint_rows(read_domain_folders(root, config.rafd_domains), config, part=1)
+    folders = read_domain_folders(root, config.rafd_domains)
+    _split_folders(folders, "rafd_n_test", config.rafd_n_test, config.seed)
+    table = _joint_rows(folders, config, part=1)
     return Dataset(table, split(table, config.rafd_n_test, config.seed), root, config.rafd_crop_size)
+
+
+def _split_folders(table, n_test_name, n_test, seed) -> Split:
+    """The seeded split of a folder dataset, refused when a domain has no training image: the generator
+    would never be shown it and D never taught it, yet every grid and score would ask for it. (A domain
+    with no test image is fine: it trains, and only goes unseen in the test split.)"""
+    parts = split(table, n_test, seed)
+    counts = table.labels.sum(axis=0).astype(int)
+    trained = parts.train_labels.sum(axis=0)
+    for domain, total, seen in zip(table.selected, counts, trained):
+        if not seen:
+            raise DataFormatError(
+                "{}: every image of domain {!r} ({} in all) falls in the test split ({}={} of {} images), so "
+                "training would never see it; lower {} or add images to {}".format(
+                    table.path, domain, total, n_test_name, n_test, len(table), n_test_name,
+                    os.path.join(table.path, domain)))
+    return parts
 
 
 def _joint_rows(table, config, part):
@@ -96,12 +115,30 @@ def co_occurrence(table: AttributeTable) -> np.ndarray:
 
 def oracle_can_judge(config) -> bool:
     """True when the config reads only toy data and labels the pixel oracles can read."""
+    return not oracle_problem(config)
+
+
+def oracle_problem(config) -> str:
+    """Why the toy pixel oracles cannot judge this config's data, in words; "" when they can."""
     if config.dataset == "folders":
-        return is_toy_rafd(resolve(config.image_root)) and set(config.selected_attrs) <= set(EXPRESSIONS)
-    toy = is_toy_dataset(resolve(config.metadata_path).parent) and set(config.selected_attrs) <= set(ORACLE_ATTRS)
-    if config.dataset == "both":
-        return toy and is_toy_rafd(resolve(config.rafd_image_root)) and set(config.rafd_domains) <= set(EXPRESSIONS)
-    return toy
+        return _toy_problem(resolve(config.image_root), is_toy_rafd, TOY_RAFD_MARKER, "toy expressions",
+                            "selected_attrs", config.selected_attrs, EXPRESSIONS)
+    problem = _toy_problem(resolve(config.metadata_path).parent, is_toy_dataset, TOY_MARKER, "toy faces",
+                           "selected_attrs", config.selected_attrs, ORACLE_ATTRS)
+    if config.dataset == "both" and not problem:
+        problem = _toy_problem(resolve(config.rafd_image_root), is_toy_rafd, TOY_RAFD_MARKER, "toy expressions",
+                               "rafd_domains", config.rafd_domains, EXPRESSIONS)
+    return problem
+
+
+def _toy_problem(root, is_toy, marker, kind, names_field, names, readable):
+    if not is_toy(root):
+        return "{} is not a folder of the {} (it has no {})".format(root, kind, marker)
+    unread = [a for a in names if a not in readable]
+    if unread:
+        return "{} has {}, which the oracle does not read (it reads {})".format(
+            names_field, ", ".join(unread), ", ".join(readable))
+    return ""
 
 
 def toy_reader(config):
@@ -137,17 +174,19 @@ def ensure_toy_data(config, num_images=5000, seed=0, progress=True, num_people=2
 def preview(config, dataset: Dataset, n=6, which="test"):
     """The first n images of a split as stored on disk, and as the pipeline hands them to the model."""
     from PIL import Image
-    from .pipeline import make_dataset
+    from .pipeline import make_dataset, undecodable_error, unreadable_images_error
     from ..runtime.tfcompat import tf
+    files = (dataset.split.train_files if which == "train" else dataset.split.test_files)[:n]
     paths = dataset.paths(which)[:n]
     raw = []
-    for p in paths:
+    for name, p in zip(files, paths):
         try:
             with Image.open(p) as im:
                 raw.append(np.asarray(im.convert("RGB")))
-        except Exception as err:
-            raise DataFormatError("{}: cannot be decoded ({}); replace the file or remove its row from {}".format(
-                p, err, dataset.table.path)) from None
+        except Exception as err:  # every broken file of the preview, by name
+            found = unreadable_images_error(dataset.image_root, files, dataset.table.path, False)
+            raise (found or undecodable_error(dataset.image_root, [(name, "{}: {}".format(type(err).__name__, err))],
+                                              len(files), dataset.table.path)) from None
     graph = tf.Graph()
     with graph.as_default():
         ds = make_dataset(paths, dataset.labels(which)[:n], config.image_size, dataset.crop(config), n,
@@ -156,9 +195,8 @@ def preview(config, dataset: Dataset, n=6, which="test"):
         with tf.Session(graph=graph) as sess:
             try:
                 images, labels = sess.run(batch)
-            except tf.errors.InvalidArgumentError as err:
-                from .pipeline import unreadable_images_error
-                raise (unreadable_images_error(dataset.paths(which)[:n], dataset.table.path, False) or err) from None
+            except tf.errors.InvalidArgumentError as err:  # PIL read them all; the pipeline's decoder did not
+                raise (unreadable_images_error(dataset.image_root, files, dataset.table.path, False) or err) from None
     return raw, images, labels
 
 

@@ -29,36 +29,76 @@ def check_images_exist(image_root, filenames, metadata_path="the attribute file"
 
 
 def find_unreadable_images(paths, progress=True, workers=4):
-    """(path, reason) for every file PIL cannot fully decode: truncated, corrupt, or not an image."""
+    """(path, reason) for every file the pipeline cannot decode: truncated, corrupt, not an image, or an
+    image PIL reads but this TensorFlow's decoder does not (a WebP or TIFF named .jpg; TF 2.x reads WebP,
+    TF 1.15 does not). PIL's full decode names truncation; the pipeline's own `decode` is the last word."""
     from concurrent.futures import ThreadPoolExecutor
 
     from PIL import Image
+
+    graph = tf.Graph()
+    with graph.as_default():
+        contents = tf.placeholder(tf.string, [])
+        image = decode(contents)
+    session = tf.Session(graph=graph, config=tf.ConfigProto(intra_op_parallelism_threads=1))
 
     def check(path):
         try:
             with Image.open(path) as im:
                 im.load()  # a full decode: truncation shows here, not in verify()
-            return None
+                kind = im.format
         except Exception as err:
             return path, "{}: {}".format(type(err).__name__, err)
+        with open(path, "rb") as f:
+            data = f.read()
+        try:
+            session.run(image, {contents: data})
+        except tf.errors.OpError as err:
+            return path, "a {} file, which PIL reads but TensorFlow {}'s decoder does not ({})".format(
+                kind, tf.__version__, _decoder_said(err.message))
+        return None
 
-    with ThreadPoolExecutor(workers) as pool:
-        results = pool.map(check, paths)
-        if progress:
-            from tqdm.auto import tqdm
-            results = tqdm(results, total=len(paths), desc="checking images", unit="img")
-        return [r for r in results if r is not None]
+    try:
+        with ThreadPoolExecutor(workers) as pool:
+            results = pool.map(check, paths)
+            if progress:
+                from tqdm.auto import tqdm
+                results = tqdm(results, total=len(paths), desc="checking images", unit="img")
+            return [r for r in results if r is not None]
+    finally:
+        session.close()
 
 
-def unreadable_images_error(paths, metadata_path="the attribute file", progress=True):
-    """The error to raise when the decoder failed mid-pipeline: which files, and what to do."""
-    bad = find_unreadable_images(paths, progress)
+def _decoder_said(message):
+    """The decoder's own sentence in a TensorFlow error, without the graph's node names and call sites."""
+    noise = ("[[", "File ", "Detected at node", "Node:", "Graph execution error")
+    said = [line.strip() for line in message.splitlines() if line.strip() and not line.strip().startswith(noise)]
+    return (said or [message])[0].replace("assertion failed: ", "").strip("[]").rstrip(".")
+
+
+def unreadable_images_error(image_root, files, source, progress=True):
+    """The error to raise when the decoder failed mid-pipeline: which files (relative to image_root), and
+    the fix that fits the dataset: `source` is the attribute file (CelebA's format) or, for a folder
+    dataset, its folder of domain folders (image_root itself). None when every file decodes."""
+    bad = find_unreadable_images([os.path.join(image_root, f) for f in files], progress)
     if not bad:
         return None
-    shown = "; ".join("{} ({})".format(os.path.basename(p), why[:80]) for p, why in bad[:5])
+    named = [(os.path.relpath(p, image_root), why.replace(p, os.path.relpath(p, image_root))) for p, why in bad]
+    return undecodable_error(image_root, named, len(files), source)
+
+
+def undecodable_error(image_root, bad, total, source):
+    """A DataFormatError naming `bad` ((name relative to image_root, reason) pairs) and what to do."""
+    shown = "; ".join("{}: {}".format(name, why[:160]) for name, why in bad[:5])
+    if os.path.isdir(source):  # a folder dataset: no rows to remove, the domain folder is the label
+        folders = sorted({os.path.join(source, name.replace(os.sep, "/").split("/")[0]) for name, _ in bad})
+        return DataFormatError(
+            "{} of {} images read from the domain folders of {} cannot be decoded (first: {}). Replace those files, "
+            "convert them to PNG or JPEG, or move them out of {}".format(
+                len(bad), total, source, shown, " and ".join(folders)))
     return DataFormatError(
-        "{} of {} images listed in {} cannot be decoded (first: {}). Replace those files or remove "
-        "their rows from the attribute file".format(len(bad), len(paths), metadata_path, shown))
+        "{} of {} images listed in {} cannot be decoded (first: {}). Replace those files in {} or remove "
+        "their rows from {}".format(len(bad), total, source, shown, image_root, source))
 
 
 def preprocess(image, image_size, crop_size, training, seed=None):

@@ -7,7 +7,7 @@ faces, and on any data how far G(x, c_org) is from x).
 """
 import numpy as np
 
-from ..data.dataset import toy_reader
+from ..data.dataset import oracle_problem, toy_reader
 from ..data.toy_oracle import colour_moves
 from ..model.labels import create_labels, label_space, target_names, target_titles
 
@@ -67,10 +67,15 @@ def identity_figures(generate, images, labels, selected_attrs, fakes, colours=Tr
 def evaluate_toy_run(run_dir, n_images=None, checkpoint=None, second=False):
     """Target / kept accuracy and the identity figures of a run's generator on its first n toy test images
     (None: the whole test split, as 06 and the README report them). second: a joint run on its second
-    dataset's test faces (the toy expressions) instead of the CelebA ones."""
+    dataset's test faces (the toy expressions) instead of the CelebA ones.
+
+    A run on other data is refused (check_oracle_can_judge): the oracle would read pixels where it
+    expects toy hair and expressions, and print scores that look like results and mean nothing."""
+    from .. import runs
     from ..deploy.inference import open_run
     from ..deploy.translate import reference_grid
     from ..model.labels import space
+    check_oracle_can_judge(runs.load_run_config(run_dir), runs.run_path(run_dir))
     run = open_run(run_dir, checkpoint, n_images, second)
     with run.gen:
         attrs = space(run.config)
@@ -79,6 +84,25 @@ def evaluate_toy_run(run_dir, n_images=None, checkpoint=None, second=False):
         result.update(identity_figures(run.gen, run.images, run.labels, attrs, fakes))
     result["step"] = run.gen.step
     return result
+
+
+def check_oracle_can_judge(config, run_dir) -> None:
+    """Raise RunError when the toy oracle cannot read this run's data, saying what judges it instead."""
+    from ..runs import RunError
+    problem = oracle_problem(config)
+    if problem:
+        raise RunError("{}: the toy pixel oracle cannot judge this run: {}. {}".format(
+            run_dir, problem, what_judges_instead(config)))
+
+
+def what_judges_instead(config) -> str:
+    """Where a run the toy oracle cannot judge gets its accuracy: the attribute classifier of notebook 06."""
+    if config.dataset == "both":
+        return ("A joint run on real data has no judge here (the attribute classifier learns one dataset's labels, "
+                "and its CelebA test faces have no expression labels): judge each dataset's own run in notebook 06")
+    return ("Judge it with the attribute classifier instead: notebook 06 with run_dir set to this run and judge "
+            "\"auto\" or \"classifier\" (its step 2, evaluate_run, trains "
+            "stargan_nb.evaluation.classifier.AttributeJudge on the run's training split)")
 
 
 def main(argv=None):
@@ -97,11 +121,8 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.n_images is not None and args.n_images < 1:
         parser.error("--n-images must be at least 1, got {}".format(args.n_images))
-    from ..runs import RunError
+    # A RunError (no such run, a run the oracle cannot judge) is no usage error: __main__ prints it, status 1.
     for step in args.checkpoints or [None]:
-        try:
-            result = evaluate_toy_run(args.run_dir, n_images=args.n_images, checkpoint=step, second=args.second)
-        except RunError as err:
-            parser.error(str(err))
+        result = evaluate_toy_run(args.run_dir, n_images=args.n_images, checkpoint=step, second=args.second)
         print(json.dumps(result, sort_keys=True), flush=True)
     return 0

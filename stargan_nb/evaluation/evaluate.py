@@ -25,7 +25,7 @@ from ..deploy.inference import open_run
 from ..deploy.translate import reference_grid
 from ..model.labels import create_labels, label_space, space
 from ..viz import to_uint8
-from .accuracy import identity_figures, transfer_accuracy
+from .accuracy import check_oracle_can_judge, identity_figures, transfer_accuracy
 
 
 def reconstruction_error(gen, images, labels, fakes):
@@ -104,6 +104,7 @@ def choose_judge(config, dataset, run_dir, judge="auto", judge_iterations=2000, 
     if judge == "auto":
         judge = "oracle" if data.oracle_can_judge(config) else "classifier"
     if judge == "oracle":
+        check_oracle_can_judge(config, runs.run_path(run_dir))  # else its scores would mean nothing
         return "toy oracle", data.toy_reader(config)[0], None
     if judge != "classifier":
         raise ValueError("judge must be 'auto', 'oracle' or 'classifier', got {!r}".format(judge))
@@ -138,6 +139,8 @@ def evaluate_run(run_dir, n_images=None, checkpoint=None, inception_pb=None, jud
     slow part (about 18 images/s on 2 cores). fid_references: also the floor and the ceiling.
     """
     t0 = time.time()
+    if judge == "oracle":  # refused before the translations, not after
+        check_oracle_can_judge(runs.load_run_config(run_dir), runs.run_path(run_dir))
     gen, config, dataset, images, labels = open_run(run_dir, checkpoint, n_images)
     n = len(images)
     fakes = reference_grid(gen, images, labels)

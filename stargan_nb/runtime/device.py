@@ -45,7 +45,34 @@ def detect_device() -> str:
 
 
 def resolve_device(device: str) -> str:
-    return detect_device() if device == "auto" else device
+    """The device a run trains on: "auto" is detect_device(); a device asked for by name must be here
+    (check_present), since TensorFlow would otherwise place every op on the CPU and say nothing."""
+    if device == "auto":
+        return detect_device()
+    check_present(device)
+    return device
+
+
+def check_present(device: str) -> None:
+    """Raise ConfigError naming the parameter `device` when this machine lacks the device asked for.
+
+    Why: allow_soft_placement (session_config) quietly moves a GPU graph onto the CPU, and a run reported
+    as trained on the GPU would have taken hours on the CPU. Building a graph for an absent device stays
+    possible (session_config, wrap_optimizer): only a session meant to run on it is refused.
+    """
+    from ..config import ConfigError
+    if device == "gpu" and not gpu_available():
+        why = "this TensorFlow cannot use this machine's NVIDIA GPU: {}".format(_why_gpu_unseen(tensorflow_build())) \
+            if gpu_hardware_present() else "TensorFlow {} sees no GPU on this machine".format(tf.__version__)
+        raise ConfigError(
+            'device is "gpu" but {}. Set device="auto" (the best device here) or "cpu" to train on the CPU, or '
+            "install TensorFlow's GPU build: `make setup TF_BUILD=stock` (tensorflow 1.15.5, CUDA 10.0) or "
+            "pip install 'tensorflow[and-cuda]' in .venv-tf2".format(why))
+    if device == "npu" and not npu_available():
+        raise ConfigError(
+            'device is "npu" but npu_bridge does not import here (it ships with Huawei CANN, not with pip). Run '
+            "on the Ascend host with CANN's environment set (00_npu_session lists the variables), or set "
+            'device="auto" or "cpu" to train on this machine')
 
 
 def _check(device, precision_mode):
@@ -233,12 +260,16 @@ def gpu_note(report: dict) -> str:
     """Why a GPU shows as `cpu`: the CPU-only TensorFlow builds never see one. Empty when nothing to explain."""
     if report["device"] != "cpu" or not report.get("gpu_hardware"):
         return ""
-    dist = (report.get("build") or {}).get("distribution", "")
-    why = "{} is a CPU-only build".format(dist.split("==")[0]) if dist.startswith(("intel-tensorflow", "tensorflow-cpu")) \
-        else "TensorFlow does not see it (check CUDA and cuDNN: TF 1.15 needs CUDA 10.0 and cuDNN 7.6)"
     return ("note: this machine has an NVIDIA GPU, but {}, so training runs on the CPU. For the GPU use the "
             "stock build, `make setup TF_BUILD=stock` (tensorflow 1.15.5, CUDA 10.0), or TensorFlow 2.x with "
-            "its CUDA packages in {}".format(why, ".venv-tf2 (pip install 'tensorflow[and-cuda]')"))
+            "its CUDA packages in {}".format(_why_gpu_unseen(report.get("build") or {}),
+                                             ".venv-tf2 (pip install 'tensorflow[and-cuda]')"))
+
+
+def _why_gpu_unseen(build: dict) -> str:
+    dist = build.get("distribution", "")
+    return "{} is a CPU-only build".format(dist.split("==")[0]) if dist.startswith(("intel-tensorflow", "tensorflow-cpu")) \
+        else "TensorFlow does not see it (check CUDA and cuDNN: TF 1.15 needs CUDA 10.0 and cuDNN 7.6)"
 
 
 def tensorflow_build() -> dict:

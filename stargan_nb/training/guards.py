@@ -55,7 +55,7 @@ def bad_image_error(dataset, decoder_error, progress=True, second=None):
     from ..data.pipeline import unreadable_images_error
     for ds in (dataset, second):
         if ds is not None:
-            found = unreadable_images_error(ds.paths("train"), ds.table.path, progress)
+            found = unreadable_images_error(ds.image_root, ds.split.train_files, ds.table.path, progress)
             if found:
                 return found
     return decoder_error
