@@ -19,7 +19,8 @@ from tiny import tiny_config
 ABSURD = 1e38  # any gradient above about 3.4 overflows float32 once multiplied by it
 
 
-def test_overflow_skips_updates_but_not_iterations_on_the_gpu_path(toy_root, tmp_path):
+def test_overflow_skips_updates_but_not_iterations_on_the_gpu_path(toy_root, tmp_path, monkeypatch):
+    monkeypatch.setattr(device, "gpu_available", lambda: True)  # a GPU stand-in: its loss scaling, run on the CPU
     run = str(tmp_path / "run")
     config = tiny_config(toy_root, device="gpu", precision_mode="allow_mix_precision", initial_loss_scale=ABSURD,
                          training_iterations=12, num_step_decay=6, lr_update_step=2, summary_steps=3,

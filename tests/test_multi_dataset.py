@@ -86,7 +86,7 @@ def test_a_broken_image_in_the_second_dataset_is_named(toy_root, toy_rafd_root, 
     victim = sorted((rafd / "happy").iterdir())[0]
     victim.write_bytes(b"not a jpeg")
     config = tiny_joint_config(toy_root, rafd, rafd_n_test=1, training_iterations=60)
-    with pytest.raises(DataFormatError, match=r"cannot be decoded \(first: {}".format(victim.name)):
+    with pytest.raises(DataFormatError, match=r"cannot be decoded \(first: happy/{}".format(victim.name)):
         train(config, str(tmp_path / "run"), progress=False)
     assert os.path.exists(runs.config_path(str(tmp_path / "run")))
 

@@ -170,12 +170,13 @@ def convert(generator, out, discriminator=None, image_size=None, selected_attrs=
     if dataset not in ("celeba", "rafd", "both"):
         raise ConversionError("--dataset must be celeba, rafd or both (the reference's CelebA, RaFD, Both), "
                               "got {!r}".format(dataset))
-    out_dir = str(resolve(out))
+    run = runs.Run(out)
+    out_dir = run.path
     fixed = sorted(set(overrides or {}) & set(runs.ARCHITECTURE_FIELDS))
     if fixed:
         raise ConversionError("{} cannot be set: the architecture is read from the weight files (use "
                               "--image-size / --selected-attrs where they cannot be)".format(", ".join(fixed)))
-    if runs.latest_checkpoint(out_dir) or os.path.exists(runs.config_path(out_dir)):
+    if run.checkpoints() or run.has_config():
         raise runs.RunError("{} already holds a run; converting into it would mix two models. Choose a new "
                             "--out directory".format(out_dir))
     g_vars, arch = generator_variables(read_state(generator, torch_python_path), str(generator))
@@ -219,7 +220,7 @@ def convert(generator, out, discriminator=None, image_size=None, selected_attrs=
     config = Config.preset({"celeba": "celeba", "rafd": "rafd", "both": "both"}[dataset], **values).validate()
     step = _step_from_name(generator) if step is None else int(step)
 
-    runs.ensure_writable(out_dir)
+    run.check_writable()
     with tf.Graph().as_default() as graph:
         x, _, _ = generator_on_placeholders(config)
         if d_vars:
@@ -237,17 +238,17 @@ def convert(generator, out, discriminator=None, image_size=None, selected_attrs=
                         name, arrays[name].shape, tuple(var.shape.as_list())))
                 var.load(arrays[name].astype(np.float32), sess)
             global_step.load(step, sess)
-            os.makedirs(runs.checkpoint_dir(out_dir), exist_ok=True)
-            prefix = tf.train.Saver().save(sess, runs.checkpoint_prefix(out_dir), global_step=step,
-                                           write_meta_graph=False)
-    config.save(runs.config_path(out_dir))
+            os.makedirs(run.checkpoint_dir, exist_ok=True)
+            prefix = tf.train.Saver(save_relative_paths=True).save(sess, run.checkpoint_prefix, global_step=step,
+                                                                   write_meta_graph=False)
+    run.save_config(config)
     summary = {"generator": str(generator), "discriminator": str(discriminator) if discriminator else None,
                "checkpoint": prefix, "step": step, "architecture": arch, "selected_attrs": attrs,
                "dataset": dataset,
                "note": "InstanceNorm running statistics in the source files are not used (the reference "
                        "never runs in eval mode); optimizer state is not part of the files, so this run can "
                        "be translated, evaluated and frozen but not resumed."}
-    write_text_atomic(runs.run_path(out_dir, runs.CONVERTED_FROM), json.dumps(summary, indent=2) + "\n")
+    write_text_atomic(run.file(runs.CONVERTED_FROM), json.dumps(summary, indent=2) + "\n")
     return summary
 
 

@@ -8,6 +8,7 @@ from collections import namedtuple
 import numpy as np
 
 from .. import runs
+from ..runs import checkpoint_files as files
 from ..model.networks import G_SCOPE, generator_on_placeholders, variables
 from ..runtime.tfcompat import tf
 
@@ -17,21 +18,27 @@ class Generator:
 
     def __init__(self, run_dir, checkpoint=None, session_config=None):
         """Restore G from run_dir's latest checkpoint, or `checkpoint` (a step number or a path)."""
-        self.config = runs.load_run_config(run_dir)
-        self.checkpoint = runs.find_checkpoint(run_dir, checkpoint)
-        self.step = runs.checkpoint_step(self.checkpoint)
+        self.run = runs.Run.of(run_dir)
+        self.config = self.run.load_config()
         self._build()
         with self.graph.as_default():
             saver = tf.train.Saver(var_list=variables(G_SCOPE))
         self.session = tf.Session(graph=self.graph, config=session_config)
-        try:
-            saver.restore(self.session, self.checkpoint)
-        except (tf.errors.NotFoundError, tf.errors.InvalidArgumentError) as err:
-            self.session.close()
-            raise runs.RunError(
-                "checkpoint {} does not hold this run's generator ({}); it was written by another "
-                "configuration than {}".format(self.checkpoint, err.message.splitlines()[0],
-                                               runs.config_path(run_dir))) from None
+        for attempt in range(5):
+            self.checkpoint = self.run.find_checkpoint(checkpoint)
+            self.step = runs.checkpoint_step(self.checkpoint)
+            try:
+                saver.restore(self.session, self.checkpoint)
+                return
+            except (tf.errors.NotFoundError, tf.errors.InvalidArgumentError, tf.errors.DataLossError) as err:
+                # A training beside us may have rotated the latest checkpoint away mid-read: take the new latest.
+                if checkpoint is None and files.problem_of(self.checkpoint) and attempt < 4:
+                    continue
+                self.session.close()
+                raise runs.RunError(
+                    "checkpoint {} does not hold this run's generator ({}); it was written by another "
+                    "configuration than {}".format(self.checkpoint, err.message.splitlines()[0],
+                                                   self.run.config_path)) from None
 
     def _build(self, seed=None):
         self.graph = tf.Graph()
@@ -44,7 +51,7 @@ class Generator:
     def untrained(cls, config, seed=0):
         """A freshly initialised generator, for looking at what training starts from."""
         self = cls.__new__(cls)
-        self.config, self.checkpoint, self.step = config, None, 0
+        self.config, self.checkpoint, self.step, self.run = config, None, 0, None
         self._build(seed)
         with self.graph.as_default():
             init = tf.global_variables_initializer()

@@ -12,6 +12,8 @@ import numpy as np
 from ..runtime.atomic import write_text_atomic
 from ..model.ops import conv2d, lrelu
 from ..data.pipeline import make_dataset
+from ..runs.checkpoint_files import newest_usable
+from ..runs.run import JUDGE_INFO
 from ..runtime.tfcompat import tf
 
 SCOPE = "judge"
@@ -39,7 +41,7 @@ class AttributeJudge:
             self.prob = tf.sigmoid(_logits(self.x, config.c_dim))
             saver = tf.train.Saver(tf.get_collection(tf.GraphKeys.GLOBAL_VARIABLES, scope=SCOPE + "/"))
         self.session = tf.Session(graph=self.graph)
-        prefix = tf.train.latest_checkpoint(self.directory)
+        prefix = newest_usable(self.directory, SCOPE)  # its own folder's files, wherever the run was copied
         if prefix is None:
             raise FileNotFoundError("{}: no trained attribute classifier; train one with "
                                     "AttributeJudge.train".format(self.directory))
@@ -70,7 +72,7 @@ class AttributeJudge:
             x, y = tf.data.make_one_shot_iterator(ds).get_next()
             loss = tf.reduce_mean(tf.nn.sigmoid_cross_entropy_with_logits(labels=y, logits=_logits(x, config.c_dim)))
             step = tf.train.AdamOptimizer(learning_rate).minimize(loss)
-            saver = tf.train.Saver()
+            saver = tf.train.Saver(save_relative_paths=True)
             with tf.Session(graph=graph) as sess:
                 sess.run(tf.global_variables_initializer())
                 it = range(iterations)
@@ -79,8 +81,8 @@ class AttributeJudge:
                     it = tqdm(it, desc="attribute classifier", unit="it")
                 for _ in it:
                     _, value = sess.run([step, loss])
-                saver.save(sess, os.path.join(directory, "judge"), global_step=iterations, write_meta_graph=False)
-        write_text_atomic(os.path.join(directory, "judge.json"), json.dumps(
+                saver.save(sess, os.path.join(directory, SCOPE), global_step=iterations, write_meta_graph=False)
+        write_text_atomic(os.path.join(directory, JUDGE_INFO), json.dumps(
             {"iterations": iterations, "batch_size": batch_size, "final_loss": float(value),
              "selected_attrs": list(config.selected_attrs)}, indent=2) + "\n")
         return cls(directory, config)

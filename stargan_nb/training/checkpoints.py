@@ -1,39 +1,132 @@
-"""Checkpoints of a training run: start fresh or resume, save, and never leave half a checkpoint behind.
+"""Checkpoints of a training run: resume from the newest usable one, save, keep the last few, lose nothing.
 
 A checkpoint holds the global step, both networks and both Adam states, so a resumed run continues
-exactly where it left off.
+exactly where it left off. Checkpoints are found by listing the run's own checkpoints/ folder (never through
+TensorFlow's `checkpoint` state file, which may name another directory), and only that folder's files are
+ever rotated away. A checkpoint that cannot be restored is skipped out loud and moved to
+checkpoints/unusable/, not overwritten; a run that has checkpoints never silently starts again from 0.
 """
+import os
+import shutil
+
 from .. import runs
+from ..runs import checkpoint_files as files
+from ..runs.run import problems
 from ..runtime.tfcompat import tf
 
 
+def make_saver():
+    """A Saver that writes checkpoint state relative to its folder and rotates nothing itself (see `save`)."""
+    return tf.train.Saver(max_to_keep=None, save_relative_paths=True)
+
+
+def checkpoint_bytes(graph):
+    """What one checkpoint of the graph's variables takes on disk."""
+    total = 0
+    for v in graph.get_collection(tf.GraphKeys.GLOBAL_VARIABLES):
+        n = v.shape.num_elements() or 0
+        total += n * v.dtype.base_dtype.size
+    return total
+
+
+def plan_restore(run):
+    """(the newest usable checkpoint or None, the unusable ones newer than it); a RunError if the run has
+    checkpoints but none that can be restored."""
+    found = run.checkpoints()
+    usable = [c for c in found if c.usable]
+    if found and not usable:
+        raise runs.RunError(
+            "{} has checkpoints but none can be restored: {}. Nothing was changed. Put the missing files back "
+            "(from a copy of the run), or train into a new output_dir".format(run.checkpoint_dir, problems(found)))
+    newest = usable[-1] if usable else None
+    skipped = [c for c in found if not c.usable and (newest is None or c.step > newest.step)]
+    return newest, skipped
+
+
 class Checkpointer:
-    """Saves and restores the whole training state of `sess` in run_dir's checkpoints folder."""
+    """Saves and restores the whole training state of `sess` in the run's checkpoints folder."""
 
-    def __init__(self, sess, saver, run_dir):
-        self.sess, self.saver, self.run_dir = sess, saver, run_dir
+    def __init__(self, sess, saver, run, keep=3):
+        self.sess, self.saver, self.run, self.keep = sess, saver, runs.Run.of(run), keep
         self.last_saved = None
+        self.skipped = []
 
-    def restore_or_initialise(self, init_op):
-        """Restore the latest complete checkpoint (removing partial ones first), else run init_op."""
-        runs.remove_partial_checkpoints(self.run_dir)
-        latest = runs.latest_checkpoint(self.run_dir)
-        if latest is None:
+    def restore_or_initialise(self, init_op, plan=None):
+        """Restore the newest usable checkpoint, else run init_op; newer unusable ones are moved aside and named.
+
+        plan: (newest, skipped) as plan_restore found them before the run was written to (found anew if None)."""
+        newest, skipped = plan if plan is not None else plan_restore(self.run)
+        files.remove_temporary_files(self.run.checkpoint_dir)
+        for ckpt in skipped:
+            self.skipped.append("{} ({}), moved to {}".format(ckpt.name, ckpt.problem, move_aside(self.run, ckpt)))
+        if self.skipped:
+            print("Skipped checkpoints that cannot be restored: " + "; ".join(self.skipped))
+        if newest is None:
             self.sess.run(init_op)
             return None
-        check_resumable(latest, self.sess.graph)
-        self.saver.restore(self.sess, latest)
-        # Let the saver rotate the checkpoints of earlier sessions too (keep_checkpoints in all).
-        state = tf.train.get_checkpoint_state(runs.checkpoint_dir(self.run_dir))
-        self.saver.recover_last_checkpoints(list(state.all_model_checkpoint_paths))
-        self.last_saved = runs.checkpoint_step(latest)
-        return latest
+        check_resumable(newest.prefix, self.sess.graph)
+        try:
+            self.saver.restore(self.sess, newest.prefix)
+        except tf.errors.OpError as err:
+            raise runs.RunError("{} could not be restored ({}); nothing was changed. Move it out of {} to resume "
+                                "from the one before".format(newest.prefix, files._first_line(err),
+                                                             self.run.checkpoint_dir)) from None
+        self.last_saved = newest.step
+        if self.skipped:
+            print("Resuming from {}".format(newest.name))
+        return newest.prefix
 
     def save(self, step):
-        prefix = self.saver.save(self.sess, runs.checkpoint_prefix(self.run_dir), global_step=step,
-                                 write_meta_graph=False)
+        """Write model-<step>, then remove the oldest beyond `keep` (never the one just written).
+
+        A write that fails (a full disk, a read-only folder) removes what it left, keeps the previous
+        checkpoint, and raises a RunError that says so."""
+        prefix = "{}-{}".format(self.run.checkpoint_prefix, step)
+        try:
+            self.saver.save(self.sess, self.run.checkpoint_prefix, global_step=step, write_meta_graph=False)
+        except (tf.errors.OpError, OSError) as err:
+            raise self._failed(step, prefix, err) from None
         self.last_saved = step
+        self._rotate(step)
         return prefix
+
+    def _failed(self, step, prefix, err):
+        files.remove_temporary_files(self.run.checkpoint_dir)
+        if files.problem_of(prefix):
+            files.remove_checkpoint_files(prefix)
+        previous = self.run.latest_checkpoint()
+        reason = files._first_line(err)
+        plain = next((words for key, words in _REASONS if key in reason.lower()), "the write failed")
+        return runs.RunError(
+            "could not save the checkpoint of iteration {} in {}: {} ({}). Its partial files were removed; {}. "
+            "Free space or fix the folder's permissions, then run again to resume".format(
+                step, self.run.checkpoint_dir, plain, reason,
+                "the previous checkpoint {} is complete and the run resumes from it".format(
+                    os.path.basename(previous)) if previous else "no earlier checkpoint exists"))
+
+    def _rotate(self, newest_step):
+        usable = [c for c in self.run.checkpoints() if c.usable and c.step != newest_step]
+        for ckpt in usable[:max(0, len(usable) - (self.keep - 1))]:
+            files.remove_checkpoint_files(ckpt.prefix)
+
+
+_REASONS = (("no space", "the disk is full"), ("file too large", "the file grew past the size allowed"),
+            ("quota", "the disk quota is used up"), ("permission", "the folder is not writable"),
+            ("read-only", "the folder is read-only"), ("operation not permitted", "the folder is not writable"))
+
+
+def move_aside(run, ckpt):
+    """Move an unusable checkpoint's files to checkpoints/unusable/ (never overwritten by a later save)."""
+    folder = os.path.join(run.checkpoint_dir, runs.UNUSABLE)
+    os.makedirs(folder, exist_ok=True)
+    for path in ckpt.files():
+        target = os.path.join(folder, os.path.basename(path))
+        n = 1
+        while os.path.exists(target):
+            target = os.path.join(folder, "{}.{}".format(os.path.basename(path), n))
+            n += 1
+        shutil.move(path, target)
+    return os.path.relpath(folder, run.path)
 
 
 def check_resumable(checkpoint, graph):

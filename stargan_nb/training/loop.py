@@ -6,6 +6,7 @@ step on the same batch (`model.training_graph`). The pieces the loop calls each 
 `guards` (stop requests, divergence, bad images).
 """
 import os
+import shutil
 import time
 
 import numpy as np
@@ -18,21 +19,34 @@ from ..model.training_graph import build_training_graph, run_iteration
 from ..runtime import device as devices
 from ..runtime.paths import resolve
 from ..runtime.tfcompat import tf
-from .checkpoints import Checkpointer
+from .checkpoints import Checkpointer, checkpoint_bytes, make_saver, plan_restore
 from .guards import StopRequest, TrainingDivergedError, bad_image_error, check_finite  # noqa: F401 (public)
 from .monitor import Monitor, SampleWriter
 
 
-def prepare_run_dir(config, run_dir, allow_split_change=False):
-    """The run directory, writable, holding this config (another architecture or split there is refused)."""
-    run_dir = runs.ensure_writable(run_dir or config.output_dir)
-    if os.path.exists(runs.config_path(run_dir)):
-        runs.check_compatible(Config.load(runs.config_path(run_dir)), config, run_dir,
-                              trained=runs.latest_checkpoint(run_dir) is not None,
+def check_resumable_with(run, config, allow_split_change=False):
+    """Refuse a config that may not resume the run there (another network, another split); True if trained."""
+    trained = bool(run.checkpoints())
+    if run.has_config():
+        runs.check_compatible(run.load_config(), config, run.path, trained=trained,
                               allow_split_change=allow_split_change)
-    config.save(runs.config_path(run_dir))
-    os.makedirs(runs.checkpoint_dir(run_dir), exist_ok=True)
-    return run_dir
+    return trained
+
+
+def start_run(run, config, datasets, allow_split_change=False):
+    """Check the run directory against this config and data, then write config.json and split.json.
+
+    Called with the run's lock held. Everything that can refuse (another architecture, another split, data
+    that would split otherwise, checkpoints none of which can be restored) does so before anything is written.
+    Returns the restore plan (checkpoints.plan_restore)."""
+    trained = check_resumable_with(run, config, allow_split_change)
+    changed = run.check_split(datasets, allow_change=allow_split_change or not trained)
+    newest, skipped = plan_restore(run)
+    run.save_config(config)
+    if changed or not os.path.exists(run.split_path):
+        run.record_split(datasets, step=newest.step if newest else 0)
+    os.makedirs(run.checkpoint_dir, exist_ok=True)
+    return newest, skipped
 
 
 def build_graph(config, dataset, device, sample_batch=None, second=None):
@@ -45,7 +59,7 @@ def build_graph(config, dataset, device, sample_batch=None, second=None):
         if second is not None:
             second = tf.data.make_one_shot_iterator(datasets.make_input(config, second, "train")).get_next()
         g = build_training_graph(images, labels, config, device, sample_batch=sample_batch, second=second)
-        saver = tf.train.Saver(max_to_keep=config.keep_checkpoints)
+        saver = make_saver()
         init = tf.global_variables_initializer()
     return graph, g, saver, init
 
@@ -70,21 +84,34 @@ def train(config: Config, run_dir=None, progress=True, max_iterations=None, allo
     config.validate()
     device = devices.resolve_device(config.device)
     session_config = devices.session_config(device, config.precision_mode)  # a mode this machine lacks stops here
-    run_dir = prepare_run_dir(config, run_dir, allow_split_change)
+    run = runs.Run(run_dir or config.output_dir)
+    check_resumable_with(run, config, allow_split_change)  # the config first: it names the field that differs
     dataset = datasets.load_dataset(config)
     second = datasets.load_second_dataset(config) if config.dataset == "both" else None
     x_fixed, c_fixed = fixed_test_batch(config, dataset)
     graph, g, saver, init = build_graph(config, dataset, device, sample_batch=len(x_fixed) or None, second=second)
+    run.check_writable(checkpoint_bytes(graph))
+    created = not run.exists()
+    os.makedirs(run.path, exist_ok=True)
+    lock = run.lock()
+    try:
+        lock.acquire()
+        plan = start_run(run, config, {"first": dataset, "second": second}, allow_split_change)
+    except BaseException:
+        lock.release()
+        if created:
+            shutil.rmtree(run.path, ignore_errors=True)  # a failed start leaves no directory behind
+        raise
     sess = tf.Session(graph=graph, config=session_config)
     monitor = None
     try:
-        checkpoints = Checkpointer(sess, saver, run_dir)
-        checkpoints.restore_or_initialise(init)
+        checkpoints = Checkpointer(sess, saver, run, config.keep_checkpoints)
+        checkpoints.restore_or_initialise(init, plan)
         step = start_step = int(sess.run(g.global_step))
         target = config.training_iterations if max_iterations is None else min(
             config.training_iterations, step + int(max_iterations))
-        samples = SampleWriter(run_dir, x_fixed, c_fixed, space(config), g)
-        monitor = Monitor(run_dir, graph, step, config, progress)
+        samples = SampleWriter(run, x_fixed, c_fixed, space(config), g)
+        monitor = Monitor(run, graph, step, config, progress)
         g_vals = {}
         with StopRequest() as stop:
             while step < target and not stop.signal:
@@ -96,7 +123,7 @@ def train(config: Config, run_dir=None, progress=True, max_iterations=None, allo
                     raise bad_image_error(dataset, err, progress, second) from None
                 step += 1
                 g_vals = new_g_vals or g_vals  # D-only iterations report G's last values
-                check_finite(step, dict(d_vals, **g_vals), run_dir)
+                check_finite(step, dict(d_vals, **g_vals), run)
                 monitor.iteration_done(step, lr, d_vals, g_vals, scaling, last=(step == target))
                 if step % config.save_steps == 0:
                     monitor.add_samples(samples.write(sess, step), step)
@@ -110,15 +137,16 @@ def train(config: Config, run_dir=None, progress=True, max_iterations=None, allo
         if monitor is not None:
             monitor.close()
         sess.close()
-    return _report(run_dir, step, start_step, device, config, monitor.t_start, stop.signal)
+        lock.release()
+    return _report(run, step, start_step, device, config, monitor.t_start, stop.signal, checkpoints.skipped)
 
 
-def _report(run_dir, step, start_step, device, config, t_start, stopped_by):
+def _report(run, step, start_step, device, config, t_start, stopped_by, skipped):
     elapsed = time.time() - t_start
     trained = step - start_step
     result = {
-        "run_dir": run_dir, "step": step, "start_step": start_step, "device": device,
-        "checkpoint": runs.latest_checkpoint(run_dir), "seconds": round(elapsed, 1),
+        "run_dir": run.path, "step": step, "start_step": start_step, "device": device,
+        "checkpoint": run.latest_checkpoint(), "seconds": round(elapsed, 1), "skipped_checkpoints": skipped,
         "s_per_iter": round(elapsed / trained, 4) if trained else None,
         "finished": step >= config.training_iterations, "interrupted_by": stopped_by,
     }
