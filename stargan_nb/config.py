@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import List
 
 from .runtime.atomic import write_text_atomic
+from .runtime.modes import DEVICES, PRECISION_MODES  # noqa: F401 (PRECISION_MODES: also public here)
 
 # The reference's default --selected_attrs (its main.py), in its order: the labels of its pretrained
 # models, the paper's CelebA experiments and the attributes the toy faces draw.
@@ -191,8 +192,8 @@ class Config:
             raise ConfigError(
                 "num_step_decay ({}) is longer than training_iterations ({}); the decay must fit "
                 "inside the run".format(self.num_step_decay, self.training_iterations))
-        if self.device not in ("auto", "npu", "gpu", "cpu"):
-            raise ConfigError("device must be one of auto, npu, gpu, cpu; got {!r}".format(self.device))
+        if self.device not in DEVICES:
+            raise ConfigError("device must be one of {}; got {!r}".format(", ".join(DEVICES), self.device))
         if self.precision_mode not in PRECISION_MODES:
             raise ConfigError("precision_mode must be one of {}; got {!r}".format(
                 ", ".join(PRECISION_MODES), self.precision_mode))
@@ -254,7 +255,6 @@ def parse_overrides(items) -> dict:
     return overrides
 
 
-PRECISION_MODES = ("allow_fp32_to_fp16", "allow_mix_precision", "force_fp16", "force_fp32", "must_keep_origin_dtype")
 
 # The paper / model card.
 _CELEBA = {}

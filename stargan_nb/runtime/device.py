@@ -7,7 +7,7 @@ import importlib
 import os
 import shutil
 
-from ..config import PRECISION_MODES
+from .modes import DEVICES, PRECISION_MODES  # noqa: F401 (DEVICES: public)
 from .tfcompat import tf
 
 ASCEND_VARIABLES = (
