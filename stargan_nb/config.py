@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import List
 
 from .runtime.atomic import write_text_atomic
+from .runtime.errors import ConfigError  # noqa: F401 (public here, where people look for it)
 from .runtime.modes import DEVICES, PRECISION_MODES  # noqa: F401 (PRECISION_MODES: also public here)
 
 # The reference's default --selected_attrs (its main.py), in its order: the labels of its pretrained
@@ -20,10 +21,6 @@ DEFAULT_ATTRS = ("Black_Hair", "Blond_Hair", "Brown_Hair", "Male", "Young")
 RAFD_EXPRESSIONS = ("angry", "contemptuous", "disgusted", "fearful", "happy", "neutral", "sad", "surprised")
 # What a run trains on: CelebA's attribute file, one folder per domain, or both at once (the paper's mask vector).
 DATASETS = ("celeba", "folders", "both")
-
-
-class ConfigError(ValueError):
-    """A configuration value that cannot work; the message names the parameter."""
 
 
 @dataclass

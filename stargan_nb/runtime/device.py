@@ -60,7 +60,7 @@ def check_present(device: str) -> None:
     as trained on the GPU would have taken hours on the CPU. Building a graph for an absent device stays
     possible (session_config, wrap_optimizer): only a session meant to run on it is refused.
     """
-    from ..config import ConfigError
+    from .errors import ConfigError
     if device == "gpu" and not gpu_available():
         why = "this TensorFlow cannot use this machine's NVIDIA GPU: {}".format(_why_gpu_unseen(tensorflow_build())) \
             if gpu_hardware_present() else "TensorFlow {} sees no GPU on this machine".format(tf.__version__)
