@@ -1,6 +1,6 @@
 """Stage 5, using a trained generator: translate, play with sliders, freeze to .pb, import the reference's weights.
 
-    inference      Generator (G restored from a run, numpy in and out) and open_run (G + a test batch)
+    inference      Generator and open_run, imported from their home training.trained
     translate      the reference's grid, interpolation, your own images
     sliders        the attribute-slider widget of notebook 05
     freeze         the frozen .pb with its JSON sidecar, load_frozen, the ATC command for Ascend

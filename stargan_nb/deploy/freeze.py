@@ -16,7 +16,7 @@ from .. import runs
 from ..model.networks import INPUT_IMAGE, INPUT_LABEL, OUTPUT
 from ..runtime.atomic import write_bytes_atomic, write_text_atomic
 from ..runtime.tfcompat import tf
-from .inference import Generator
+from ..training.trained import Generator
 
 
 class FrozenGraphError(RuntimeError):

@@ -10,7 +10,8 @@ import os
 
 import numpy as np
 
-from ..model.labels import attribute_index, create_labels, space, target_names
+from ..model.labels import attribute_index, space, target_names
+from ..training.trained import reference_grid  # noqa: F401 (05 calls translate.reference_grid)
 
 
 def example_targets(config):
@@ -28,11 +29,6 @@ def example_interpolation(config):
     """The label an interpolation walks by default: a hair colour, or a domain."""
     names = target_names(space(config))
     return next((a for a in ("Blond_Hair", "happy") if a in names), names[0])
-
-
-def reference_grid(gen, images, c_org):
-    """The reference's test grid: per input, one translation for each create_labels target."""
-    return [gen(images, c) for c in create_labels(c_org, space(gen.config))]
 
 
 def interpolation(gen, image, c_org, attr, steps=5):

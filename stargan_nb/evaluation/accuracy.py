@@ -72,8 +72,8 @@ def evaluate_toy_run(run_dir, n_images=None, checkpoint=None, second=False):
     A run on other data is refused (check_oracle_can_judge): the oracle would read pixels where it
     expects toy hair and expressions, and print scores that look like results and mean nothing."""
     from .. import runs
-    from ..deploy.inference import open_run
-    from ..deploy.translate import reference_grid
+    from ..training.trained import open_run
+    from ..training.trained import reference_grid
     from ..model.labels import space
     check_oracle_can_judge(runs.load_run_config(run_dir), runs.run_path(run_dir))
     run = open_run(run_dir, checkpoint, n_images, second)

@@ -21,8 +21,8 @@ import numpy as np
 
 from .. import runs
 from ..data import dataset as data
-from ..deploy.inference import open_run
-from ..deploy.translate import reference_grid
+from ..training.trained import open_run
+from ..training.trained import reference_grid
 from ..model.labels import create_labels, label_space, space
 from ..viz import to_uint8
 from .accuracy import check_oracle_can_judge, identity_figures, transfer_accuracy
@@ -82,7 +82,7 @@ def fid_protocols(features, images, labels, fakes, selected_attrs, progress=True
 def untrained_baseline(config, images, labels, colours):
     """The untrained generator's translations of `images`, and its reconstruction and identity figures:
     what the trained run's figures should be far below (and what FID's ceiling is made of)."""
-    from ..deploy.inference import Generator
+    from ..training.trained import Generator
     with Generator.untrained(config, seed=0) as untrained:
         fakes = reference_grid(untrained, images, labels)
         figures = dict(what="the untrained generator (seed 0)",

@@ -1,0 +1,113 @@
+"""A trained generator in an inference-only graph, and a run opened for looking at its translations.
+
+What evaluation and deployment both start from, so it lives in the stage below them (training's output).
+Only the generator's variables are restored, so the graph is small and takes any batch size. The
+graph is `networks.generator_on_placeholders`, the same one `freeze` writes to a .pb.
+"""
+from collections import namedtuple
+
+import numpy as np
+
+from .. import runs
+from ..runs import checkpoint_files as files
+from ..model.networks import G_SCOPE, generator_on_placeholders, variables
+from ..runtime.tfcompat import tf
+
+
+class Generator:
+    """G(x, c) of a run: x (N, H, W, 3) in [-1, 1], c (N, label_dim) -> (N, H, W, 3) in [-1, 1]."""
+
+    def __init__(self, run_dir, checkpoint=None, session_config=None):
+        """Restore G from run_dir's latest checkpoint, or `checkpoint` (a step number or a path)."""
+        self.run = runs.Run.of(run_dir)
+        self.config = self.run.load_config()
+        self._build()
+        with self.graph.as_default():
+            saver = tf.train.Saver(var_list=variables(G_SCOPE))
+        self.session = tf.Session(graph=self.graph, config=session_config)
+        for attempt in range(5):
+            self.checkpoint = self.run.find_checkpoint(checkpoint)
+            self.step = runs.checkpoint_step(self.checkpoint)
+            try:
+                saver.restore(self.session, self.checkpoint)
+                return
+            except (tf.errors.NotFoundError, tf.errors.InvalidArgumentError, tf.errors.DataLossError) as err:
+                # A training beside us may have rotated the latest checkpoint away mid-read: take the new latest.
+                if checkpoint is None and files.problem_of(self.checkpoint) and attempt < 4:
+                    continue
+                self.session.close()
+                raise runs.RunError(
+                    "checkpoint {} does not hold this run's generator ({}); it was written by another "
+                    "configuration than {}".format(self.checkpoint, err.message.splitlines()[0],
+                                                   self.run.config_path)) from None
+
+    def _build(self, seed=None):
+        self.graph = tf.Graph()
+        with self.graph.as_default():
+            if seed is not None:
+                tf.set_random_seed(seed)
+            self.x, self.c, self.out = generator_on_placeholders(self.config)
+
+    @classmethod
+    def untrained(cls, config, seed=0):
+        """A freshly initialised generator, for looking at what training starts from."""
+        self = cls.__new__(cls)
+        self.config, self.checkpoint, self.step, self.run = config, None, 0, None
+        self._build(seed)
+        with self.graph.as_default():
+            init = tf.global_variables_initializer()
+        self.session = tf.Session(graph=self.graph)
+        self.session.run(init)
+        return self
+
+    def __call__(self, x, c, batch_size=64):
+        x = np.asarray(x, np.float32)
+        c = np.asarray(c, np.float32)
+        if x.ndim == 3:
+            x, c = x[None], c.reshape(1, -1)
+        if len(x) != len(c):
+            raise ValueError("got {} images but {} label rows".format(len(x), len(c)))
+        if c.shape[1] != self.config.label_dim:
+            from ..model.labels import space
+            raise ValueError("labels have {} columns but the model has {} ({})".format(
+                c.shape[1], "c_dim={}".format(self.config.c_dim) if self.config.dataset != "both" else
+                "{} label columns".format(self.config.label_dim), ", ".join(space(self.config))))
+        out = [self.session.run(self.out, {self.x: x[i:i + batch_size], self.c: c[i:i + batch_size]})
+               for i in range(0, len(x), batch_size)]
+        return np.concatenate(out) if out else np.zeros_like(x)
+
+    def close(self):
+        self.session.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+OpenRun = namedtuple("OpenRun", ["gen", "config", "dataset", "images", "labels"])
+
+
+def open_run(run_dir, checkpoint=None, n_images=8, second=False):
+    """A run's generator, its dataset and its first n_images test images (as the test split prepares them;
+    None: all of them). second: joint training's second dataset (the folders) instead of CelebA.
+
+    What 05, 06, 07 and the evaluation start from; close it with `run.gen.close()`.
+    """
+    from .. import data
+    gen = Generator(run_dir, checkpoint)
+    try:
+        dataset = data.load_second_dataset(gen.config) if second else data.load_dataset(gen.config)
+        n = len(dataset.split.test_files) if n_images is None else min(int(n_images), len(dataset.split.test_files))
+        _, images, labels = data.preview(gen.config, dataset, n=n)
+    except BaseException:
+        gen.close()
+        raise
+    return OpenRun(gen, gen.config, dataset, images, labels)
+
+
+def reference_grid(gen, images, c_org):
+    """The reference's test grid: per input, one translation for each create_labels target."""
+    from ..model.labels import create_labels, space
+    return [gen(images, c) for c in create_labels(c_org, space(gen.config))]
