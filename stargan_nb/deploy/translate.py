@@ -6,6 +6,7 @@
 
 Targets written by name (`target_labels`) are a label rule, so they live in `model.labels`.
 """
+import atexit
 import os
 
 import numpy as np
@@ -50,23 +51,40 @@ def interpolation(gen, image, c_org, attr, steps=5):
 
 
 # ------------------------------------------------------------------------ your own images
-_PREPARE = {}
+class _Preparer:
+    """The test pipeline's decode-and-resize graph for one (image_size, crop_size), kept open while the same
+    sizes are asked for (a slider app prepares many uploads) and closed when others are, or at exit."""
+
+    def __init__(self):
+        self.key, self.session = None, None
+
+    def __call__(self, contents, config):
+        from ..data.pipeline import decode, preprocess
+        from ..runtime.tfcompat import tf
+        key = (config.image_size, config.crop_size)
+        if key != self.key:
+            self.close()
+            graph = tf.Graph()
+            with graph.as_default():
+                self.raw = tf.placeholder(tf.string, [])
+                self.out = preprocess(decode(self.raw), config.image_size, config.crop_size, training=False)
+            self.key, self.session = key, tf.Session(graph=graph)
+        return self.session.run(self.out, {self.raw: contents})
+
+    def close(self):
+        if self.session is not None:
+            self.session.close()
+        self.key, self.session = None, None
+
+
+_prepare = _Preparer()
+atexit.register(_prepare.close)
 
 
 def prepare_bytes(contents: bytes, config, name="image"):
     """Any image file's bytes -> (S, S, 3) in [-1, 1], by the test pipeline's own graph."""
-    from ..data.pipeline import decode, preprocess
-    from ..runtime.tfcompat import tf
-    key = (config.image_size, config.crop_size)
-    if key not in _PREPARE:
-        graph = tf.Graph()
-        with graph.as_default():
-            raw = tf.placeholder(tf.string, [])
-            out = preprocess(decode(raw), config.image_size, config.crop_size, training=False)
-        _PREPARE[key] = (tf.Session(graph=graph), raw, out)
-    sess, raw, out = _PREPARE[key]
     try:
-        return sess.run(out, {raw: contents})
+        return _prepare(contents, config)
     except Exception as err:  # InvalidArgumentError from the decoder
         raise ValueError("{}: not a readable JPEG, PNG, BMP or GIF image ({}); convert it to JPEG or PNG".format(
             name, str(err).splitlines()[0][:120])) from None

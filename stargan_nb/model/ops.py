@@ -19,9 +19,8 @@ def _uniform(fan_in):
 
 
 # Convolutions with at most this many output positions run as one matrix product over explicit
-# patches (see conv2d). Measured on a 2-core CPU with intel-tensorflow: at 128 px the 2x2-output layer
-# took 2.2 s of a 4.6 s D step as a convolution and 1.4 s as a product; the 4x4-output layer got slower
-# (0.8 s -> 1.3 s), hence 4.
+# patches (see conv2d): D's 2x2-output layer is faster so, its 4x4-output layer slower, hence 4 (README,
+# "Speed on a CPU").
 MATMUL_MAX_POSITIONS = 4
 
 
@@ -96,9 +95,7 @@ def _conv_space_to_depth(x, w):
     pixels of each block at once (4x the output channels), and depth_to_space unfolds them. The kernel is
     the same weights, placed four times with a one-pixel shift: ((k+1)/k)^2 more multiply-adds, in shapes
     oneDNN runs at full width. Same sums up to rounding; the gradients flow through pad, concat and
-    reshape back to the one weight variable. Measured on a 2-core AMD EPYC, intel-tensorflow 1.15.2, batch 16 at
-    128 px, forward / forward+backward: 64 -> 3, 0.135 / 0.278 s as one conv, 0.080 / 0.145 s here;
-    8 -> 64, 0.122 / 0.297 s and 0.093 / 0.229 s.
+    reshape back to the one weight variable. README, "Speed on a CPU", has what it saves.
     """
     k, ci, co = int(w.shape[0]), int(w.shape[2]), int(w.shape[3])
     p, blocks = k // 2, (k + 1) // 2
@@ -160,8 +157,7 @@ def _normalize(x, gamma, beta, eps):
     instead of a subtract, two multiplies and an add. The gradient TensorFlow derives through tf.nn.moments
     tiles, subtracts and multiplies full-size tensors a dozen times; the closed form needs two sums over the
     image (of dy and of dy * x) and one multiply-add per input: dx = scale * (dy - mean(dy) - xhat * mean(dy * xhat)).
-    Measured on a 2-core AMD EPYC, intel-tensorflow 1.15.2, forward + backward of a 16 x 128 x 128 x 64 input:
-    0.091 s derived, 0.070 s here (16 x 32 x 32 x 256: 0.018 and 0.014 s). Not differentiable twice, which
+    Not differentiable twice, which
     nothing asks of G (the gradient penalty differentiates D twice, and D has no norms).
     """
     @tf.custom_gradient

@@ -30,16 +30,13 @@ from .networks import D_SCOPE, G_SCOPE, generator, generator_on_placeholders, va
 from .ops import pixel_blocks
 from .schedule import learning_rate_tensor
 
-# False builds TF1's ref variables instead: only for showing what goes wrong with them under a rewrite.
-RESOURCE_VARIABLES = True
-
 TrainingGraph = namedtuple("TrainingGraph", [
     "d_iteration", "g_iteration", "d_loss", "g_loss",
     "global_step", "learning_rate", "x_sample", "c_sample", "fake_sample", "fused"])
 
 
 def build_training_graph(images, labels, config, device="cpu", c_trg=None, gp_alpha=None, fused=True,
-                         sample_batch=None, second=None):
+                         sample_batch=None, second=None, resource_variables=True):
     """`images`, `labels`: a batch from the input pipeline (static batch size).
 
     d_iteration and g_iteration are fetch dicts for sess.run: one training iteration each, without
@@ -53,8 +50,10 @@ def build_training_graph(images, labels, config, device="cpu", c_trg=None, gp_al
     second: joint training (dataset "both"): the folder dataset's batch (images, labels[, c_trg, gp_alpha]).
     One iteration is then a step on the CelebA batch and a step on this one, as the reference's train_multi,
     through the same two optimizers; d_iteration and g_iteration are lists of fetch dicts, one per step.
+    resource_variables=False builds TF1's ref variables instead: only for showing what goes wrong with them
+    under a rewrite (tests/test_training_order.py, bench/bench_variable_kinds.py).
     """
-    with tf.variable_scope(tf.get_variable_scope(), use_resource=RESOURCE_VARIABLES), pixel_blocks(device == "cpu"):
+    with tf.variable_scope(tf.get_variable_scope(), use_resource=resource_variables), pixel_blocks(device == "cpu"):
         global_step = tf.train.get_or_create_global_step()
         lr = learning_rate_tensor(global_step, config)
         d_opt = _optimizer("d_adam", lr, config, device)

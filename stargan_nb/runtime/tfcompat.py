@@ -6,14 +6,13 @@ import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # keep C++ start-up chatter out of notebooks
 # intel-tensorflow's OpenMP threads otherwise spin 200 ms after each op, stealing the cores from the
-# next op; 0 (no spinning) pays a wake-up on every small op instead. Measured on a 2-core AMD EPYC,
-# s per training iteration (bench/bench_train.py): toy 32 px / 8: 200 ms 0.170, 0 ms 0.163, 1 ms 0.144;
-# 64 px / 8: 0 ms 1.02, 1 ms 0.93. Must be set before TensorFlow loads; ignored by builds without OpenMP.
+# next op; 0 (no spinning) pays a wake-up on every small op instead, and 1 ms sits between (README, "Speed on
+# a CPU", has the measurements). Must be set before TensorFlow loads; ignored by builds without OpenMP.
 os.environ.setdefault("KMP_BLOCKTIME", "1")
 # intel-tensorflow 1.15 runs MatMul through Intel MKL (libmklml), which picks a slow generic code path on
-# non-Intel CPUs. On a 2-core AMD EPYC with AVX-512 a 2048^3 fp32 product ran at 82 GFLOP/s, and with this
-# variable, which asks MKL for its AVX2 path whatever the vendor, at 211 (bench/roofline.py). Intel CPUs and
-# builds without MKL ignore it; MKL 2020.1 and later dropped it, and intel-tensorflow 1.15.2 ships 2019.0.
+# non-Intel CPUs; this variable asks MKL for its AVX2 path whatever the vendor (README, "Speed on a CPU").
+# Intel CPUs and builds without MKL ignore it; MKL 2020.1 and later dropped it, and intel-tensorflow 1.15.2
+# ships 2019.0.
 os.environ.setdefault("MKL_DEBUG_CPU_TYPE", "5")
 
 try:
