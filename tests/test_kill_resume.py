@@ -10,7 +10,6 @@ import random
 import signal
 import subprocess
 import sys
-import time
 
 import numpy as np
 
@@ -18,6 +17,7 @@ from stargan_nb import runs
 from stargan_nb.config import Config
 from stargan_nb.model.schedule import learning_rate_at
 from stargan_nb.runtime.tfcompat import tf
+from processes import wait_for
 
 SETTINGS = dict(image_size=16, g_conv_dim=64, g_repeat_num=6, d_conv_dim=8, d_repeat_num=2, batch_size=4, n_test=8,
                 training_iterations=80, num_step_decay=40, lr_update_step=5, checkpoint_steps=5, summary_steps=1,
@@ -41,14 +41,6 @@ def logged_step(run):
 def temp_entries(run):
     folder = run / "checkpoints"
     return [f for f in os.listdir(str(folder)) if "temp" in f] if folder.exists() else []
-
-
-def wait_for(condition, proc, timeout=120):
-    deadline = time.time() + timeout
-    while not condition():
-        assert proc.poll() is None, proc.stdout.read().decode()[-2000:]
-        assert time.time() < deadline, "condition not reached in {} s".format(timeout)
-        time.sleep(0.002)
 
 
 def check_checkpoints(run):

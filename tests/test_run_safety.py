@@ -22,6 +22,7 @@ from stargan_nb.deploy.inference import Generator
 from stargan_nb.runs import RunError, RunLockedError, SplitChangedError
 from stargan_nb.runs.lock import RunLock
 from stargan_nb.training.loop import train
+from processes import wait_for
 from tiny import TINY, tiny_config, tiny_folder_config
 
 
@@ -130,20 +131,12 @@ def _train_in_subprocess(toy_root, run, iterations):
     return subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
 
 
-def _wait_for(condition, proc, timeout=180):
-    deadline = time.time() + timeout
-    while not condition():
-        assert proc.poll() is None, proc.stdout.read().decode()[-3000:]
-        assert time.time() < deadline, "condition not reached in {} s".format(timeout)
-        time.sleep(0.05)
-
-
 def test_a_second_training_on_a_run_stops_at_once_naming_the_holder_and_readers_keep_working(toy_root, tmp_path):
     run = tmp_path / "run"
     proc = _train_in_subprocess(toy_root, run, iterations=100000)
     try:
-        _wait_for(lambda: runs.holder_of(str(run / runs.LOCK)) is not None and ckpt_steps(run)
-                  and (run / "metrics.jsonl").exists(), proc)
+        wait_for(lambda: runs.holder_of(str(run / runs.LOCK)) is not None and ckpt_steps(run)
+                 and (run / "metrics.jsonl").exists(), proc, timeout=180, poll=0.05)
         metrics_before = (run / "metrics.jsonl").read_bytes()
         t0 = time.time()
         with pytest.raises(RunLockedError) as err:
