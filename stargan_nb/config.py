@@ -10,6 +10,7 @@ import math
 from dataclasses import dataclass, field
 from typing import List
 
+from .kinds import KINDS, kind_of
 from .runtime.atomic import write_text_atomic
 from .runtime.errors import ConfigError  # noqa: F401 (public here, where people look for it)
 from .runtime.modes import DEVICES, PRECISION_MODES  # noqa: F401 (PRECISION_MODES: also public here)
@@ -19,8 +20,9 @@ from .runtime.modes import DEVICES, PRECISION_MODES  # noqa: F401 (PRECISION_MOD
 DEFAULT_ATTRS = ("Black_Hair", "Blond_Hair", "Brown_Hair", "Male", "Young")
 # RaFD's eight expressions, as its folders sort (the reference's --c2_dim 8 and --dataset RaFD --c_dim 8).
 RAFD_EXPRESSIONS = ("angry", "contemptuous", "disgusted", "fearful", "happy", "neutral", "sad", "surprised")
-# What a run trains on: CelebA's attribute file, one folder per domain, or both at once (the paper's mask vector).
-DATASETS = ("celeba", "folders", "both")
+# What a run trains on: CelebA's attribute file, one folder per domain, or both at once (the paper's mask vector);
+# each is a dataset kind (stargan_nb.kinds.KINDS, which validation reads), these are the ones shipped.
+DATASETS = tuple(KINDS)
 
 
 @dataclass
@@ -91,12 +93,12 @@ class Config:
     @property
     def label_dim(self) -> int:
         """The generator's label input: c_dim, or c_dim + c2_dim + 2 (the mask vector) when training on both."""
-        return self.c_dim + self.c2_dim + 2 if self.dataset == "both" else self.c_dim
+        return kind_of(self).label_dim(self)
 
     @property
     def cls_dim(self) -> int:
         """The discriminator's classification outputs: one per label of every dataset (no mask)."""
-        return self.c_dim + self.c2_dim if self.dataset == "both" else self.c_dim
+        return kind_of(self).cls_dim(self)
 
     # ------------------------------------------------------------------ presets
     @classmethod
@@ -124,8 +126,7 @@ class Config:
 
     def validate(self) -> "Config":
         _check_types(self)
-        if self.dataset not in DATASETS:
-            raise ConfigError("dataset must be one of {}; got {!r}".format(", ".join(DATASETS), self.dataset))
+        kind = kind_of(self)  # an unknown dataset is refused here, naming the kinds
         positive = ["image_size", "g_conv_dim", "d_conv_dim", "d_repeat_num", "c_dim",
                     "batch_size", "d_train_repeat", "lr_update_step", "training_iterations",
                     "summary_steps", "save_steps", "checkpoint_steps", "keep_checkpoints",
@@ -141,7 +142,7 @@ class Config:
         if not 0 <= self.cross_dataset_targets <= 1:
             raise ConfigError("cross_dataset_targets must be between 0 (the paper) and 1, got {}".format(
                 self.cross_dataset_targets))
-        if self.cross_dataset_targets and self.dataset != "both":
+        if self.cross_dataset_targets and not kind.joint:
             raise ConfigError("cross_dataset_targets is for joint training (dataset 'both'); this run's dataset is "
                               "{!r}, so set cross_dataset_targets=0".format(self.dataset))
         if not 0 <= self.id_batch_size <= self.batch_size:
@@ -162,19 +163,7 @@ class Config:
         dupes = sorted({a for a in self.selected_attrs if self.selected_attrs.count(a) > 1})
         if dupes:
             raise ConfigError("selected_attrs lists {} more than once".format(", ".join(dupes)))
-        if self.dataset == "folders" and self.c_dim < 2:
-            raise ConfigError("a folder dataset needs at least two domains in selected_attrs, got {}".format(
-                self.selected_attrs))
-        if self.dataset == "both":
-            if len(self.rafd_domains) != self.c2_dim:
-                raise ConfigError("c2_dim is {} but rafd_domains names {} domains ({}); set c2_dim={} or change "
-                                  "rafd_domains".format(self.c2_dim, len(self.rafd_domains),
-                                                        ", ".join(self.rafd_domains), len(self.rafd_domains)))
-            shared = sorted(set(self.selected_attrs) & set(self.rafd_domains)
-                            | {d for d in self.rafd_domains if self.rafd_domains.count(d) > 1})
-            if shared:
-                raise ConfigError("rafd_domains lists {} twice or also in selected_attrs; a label name must say "
-                                  "which dataset's column it is".format(", ".join(shared)))
+        kind.validate(self)  # what this dataset kind needs of the labels (two domains, rafd_domains)
         factor = 2 ** self.d_repeat_num
         if self.image_size % factor:
             lower = max(factor, self.image_size // factor * factor)

@@ -322,11 +322,12 @@ def save(fig, path):
     return path
 
 
-def translation_grid(x, fakes, selected_attrs, scale=1.4):
-    """The reference's grid: one row per input, [input, G(x, c_1), ..., G(x, c_k)]."""
+def translation_grid(x, fakes, space, scale=1.4):
+    """The reference's grid: one row per input, [input, G(x, c_1), ..., G(x, c_k)]. space: the run's LabelSpace
+    (model.labels.space(config); a list of names: CelebA's titles)."""
     from .model.labels import target_titles
     rows = [[x[i]] + [f[i] for f in fakes] for i in range(len(x))]
-    return image_grid(rows, col_titles=["input"] + target_titles(selected_attrs), scale=scale)
+    return image_grid(rows, col_titles=["input"] + target_titles(space), scale=scale)
 
 
 # Each logged loss keeps one colour in every panel; panels group what is read together.

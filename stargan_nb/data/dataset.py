@@ -1,6 +1,8 @@
 """A Config's dataset: its attribute file split like the reference, its input pipeline, a preview batch.
 
-The pieces live in `attributes`, `pipeline` and `toy_faces`; this module joins them to a Config.
+The pieces live in `attributes`, `domain_folders`, `pipeline` and `toy_faces`; this module joins them to a
+Config. Which pieces a run reads is its dataset kind's choice (stargan_nb.kinds): the functions taking a Config
+ask the kind, and the kinds compose the building blocks here (attribute_file_dataset, folder_dataset, ...).
 """
 import os
 from dataclasses import dataclass, replace
@@ -13,6 +15,7 @@ from .domain_folders import read_domain_folders
 from .toy_faces import TOY_MARKER, ensure_toy_celeba, is_toy_dataset
 from .toy_expressions import EXPRESSIONS, TOY_RAFD_MARKER, ensure_toy_rafd, is_toy_rafd
 from .toy_oracle import ORACLE_ATTRS
+from ..kinds import kind_of
 
 
 @dataclass
@@ -36,34 +39,50 @@ class Dataset:
 def load_dataset(config, check_files=True) -> Dataset:
     """The run's dataset, split like the reference, every image checked to be there.
 
-    "celeba" and "both": the attribute file (in "both", its test images are the grids' and the evaluation's
-    inputs); "folders": the domain folders of image_root. In "both" the labels are the full rows
-    [c_celeba, 0, mask], as the generator reads them (load_second_dataset has the folders' rows).
+    Its dataset kind (stargan_nb.kinds) says which files: "celeba" and "both" the attribute file (in "both", its
+    test images are the grids' and the evaluation's inputs), "folders" the domain folders of image_root. In
+    "both" the labels are the full rows [c_celeba, 0, mask], as the generator reads them (load_second_dataset
+    has the folders' rows).
     """
+    return kind_of(config).load(config, check_files)
+
+
+def load_second_dataset(config) -> Dataset:
+    """Joint training's folder dataset (rafd_image_root), labels as full rows [0, c_rafd, mask]; a ValueError
+    for a kind with one dataset."""
+    return kind_of(config).load_second(config)
+
+
+# ------------------------------------------------------------------ what the dataset kinds are made of
+def attribute_file_dataset(config, check_files=True) -> Dataset:
+    """The attribute file of metadata_path (its images under image_root), split by n_test and seed."""
     image_root = str(resolve(config.image_root))
-    if config.dataset == "folders":
-        table = read_domain_folders(image_root, config.selected_attrs)
-        return Dataset(table, _split_folders(table, "n_test", config.n_test, config.seed), image_root)
     metadata_path = str(resolve(config.metadata_path))
     table = read_attributes(metadata_path, config.selected_attrs)
     if check_files:
         from .pipeline import check_images_exist
         check_images_exist(image_root, table.filenames, metadata_path)
-    if config.dataset == "both":
-        table = _joint_rows(table, config, part=0)
     return Dataset(table, split(table, config.n_test, config.seed), image_root)
 
 
-def load_second_dataset(config) -> Dataset:
-    """Joint training's folder dataset (rafd_image_root), labels as full rows [0, c_rafd, mask]."""
-    if config.dataset != "both":
-        raise ValueError("only joint training (dataset 'both') has a second dataset; this config's is {!r}".format(
-            config.dataset))
-    root = str(resolve(config.rafd_image_root))
-    folders = read_domain_folders(root, config.rafd_domains)
-    _split_folders(folders, "rafd_n_test", config.rafd_n_test, config.seed)
-    table = _joint_rows(folders, config, part=1)
-    return Dataset(table, split(table, config.rafd_n_test, config.seed), root, config.rafd_crop_size)
+def folder_dataset(root, domains, n_test_name, n_test, seed, crop_size=None) -> Dataset:
+    """One folder per domain under root, labels one-hot in `domains` order, split by n_test (the Config field
+    named n_test_name, for the error) and seed."""
+    root = str(resolve(root))
+    table = read_domain_folders(root, domains)
+    return Dataset(table, _split_folders(table, n_test_name, n_test, seed), root, crop_size)
+
+
+def with_label_rows(dataset: Dataset, columns, mask, width, n_test, seed) -> Dataset:
+    """The dataset with its labels placed in `columns` of rows `width` wide, the mask column `mask` set, split
+    again by n_test and seed (the same files: the split depends on the number of rows only): joint training's
+    [c_celeba, c_rafd, mask] rows, whose layout the joint kind's LabelSpace gives."""
+    table = dataset.table
+    rows = np.zeros((len(table), width), np.float32)
+    rows[:, list(columns)] = table.labels
+    rows[:, mask] = 1.0
+    table = replace(table, labels=rows)
+    return Dataset(table, split(table, n_test, seed), dataset.image_root, dataset.crop_size)
 
 
 def _split_folders(table, n_test_name, n_test, seed) -> Split:
@@ -81,17 +100,6 @@ def _split_folders(table, n_test_name, n_test, seed) -> Split:
                     table.path, domain, total, n_test_name, n_test, len(table), n_test_name,
                     os.path.join(table.path, domain)))
     return parts
-
-
-def _joint_rows(table, config, part):
-    """A table's labels placed in their dataset's columns of [c_celeba, c_rafd, mask], the mask set to `part`:
-    the layout of the model's LabelSpace, its one source."""
-    from ..model.labels import space
-    columns, mask = space(config).parts[part]
-    rows = np.zeros((len(table), config.label_dim), np.float32)
-    rows[:, list(columns)] = table.labels
-    rows[:, mask] = 1.0
-    return replace(table, labels=rows)
 
 
 def make_input(config, dataset: Dataset, which="train"):
@@ -120,15 +128,19 @@ def oracle_can_judge(config) -> bool:
 
 def oracle_problem(config) -> str:
     """Why the toy pixel oracles cannot judge this config's data, in words; "" when they can."""
-    if config.dataset == "folders":
-        return _toy_problem(resolve(config.image_root), is_toy_rafd, TOY_RAFD_MARKER, "toy expressions",
-                            "selected_attrs", config.selected_attrs, EXPRESSIONS)
-    problem = _toy_problem(resolve(config.metadata_path).parent, is_toy_dataset, TOY_MARKER, "toy faces",
-                           "selected_attrs", config.selected_attrs, ORACLE_ATTRS)
-    if config.dataset == "both" and not problem:
-        problem = _toy_problem(resolve(config.rafd_image_root), is_toy_rafd, TOY_RAFD_MARKER, "toy expressions",
-                               "rafd_domains", config.rafd_domains, EXPRESSIONS)
-    return problem
+    return kind_of(config).oracle_problem(config)
+
+
+def toy_faces_problem(config) -> str:
+    """Why the toy faces' oracle cannot read the attribute file of a config; "" when it can."""
+    return _toy_problem(resolve(config.metadata_path).parent, is_toy_dataset, TOY_MARKER, "toy faces",
+                        "selected_attrs", config.selected_attrs, ORACLE_ATTRS)
+
+
+def toy_expressions_problem(root, names_field, names) -> str:
+    """Why the toy expressions' oracle cannot read the domain folders under root; "" when it can."""
+    return _toy_problem(resolve(root), is_toy_rafd, TOY_RAFD_MARKER, "toy expressions", names_field, names,
+                        EXPRESSIONS)
 
 
 def _toy_problem(root, is_toy, marker, kind, names_field, names, readable):
@@ -145,23 +157,16 @@ def toy_reader(config):
     """(read, regions) of a toy run: the pixel oracle of its labels, one column per target column (the toy
     faces' attributes, the toy expressions, or both side by side in joint training), and the regions it
     reads by name (what 01 draws)."""
-    from .expression_oracle import EXPRESSION_REGIONS, expression_oracle
-    from .toy_oracle import ORACLE_REGIONS, toy_oracle
-    if config.dataset == "folders":
-        return (lambda x: expression_oracle(x, config.selected_attrs)), EXPRESSION_REGIONS
-    if config.dataset == "both":
-        return (lambda x: np.concatenate([toy_oracle(x, config.selected_attrs),
-                                          expression_oracle(x, config.rafd_domains)], axis=1),
-                dict(ORACLE_REGIONS, **EXPRESSION_REGIONS))
-    return (lambda x: toy_oracle(x, config.selected_attrs)), ORACLE_REGIONS
+    return kind_of(config).toy_reader(config)
 
 
 def ensure_toy_data(config, num_images=5000, seed=0, progress=True, num_people=250):
     """Generate the toy faces and/or toy expressions the config reads, unless they are already there."""
-    if config.dataset == "folders":
-        return ensure_toy_rafd(resolve(config.image_root), num_people, seed, progress)
-    if config.dataset == "both":
-        ensure_toy_rafd(resolve(config.rafd_image_root), num_people, seed, progress)
+    return kind_of(config).ensure_toy_data(config, num_images, seed, progress, num_people)
+
+
+def ensure_toy_faces(config, num_images=5000, seed=0, progress=True):
+    """The toy faces of metadata_path's folder (image_root must be its images/), made unless there."""
     meta = resolve(config.metadata_path)
     root = meta.parent
     if resolve(config.image_root) != root / "images":
@@ -169,6 +174,11 @@ def ensure_toy_data(config, num_images=5000, seed=0, progress=True, num_people=2
             "the toy dataset keeps its images in {}; set image_root to that folder (it is {})".format(
                 root / "images", config.image_root))
     return ensure_toy_celeba(root, num_images, seed, progress)
+
+
+def ensure_toy_expressions(root, num_people=250, seed=0, progress=True):
+    """The toy expressions under root, made unless there."""
+    return ensure_toy_rafd(resolve(root), num_people, seed, progress)
 
 
 def preview(config, dataset: Dataset, n=6, which="test"):

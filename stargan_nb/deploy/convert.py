@@ -24,11 +24,18 @@ import numpy as np
 from .. import runs
 from ..runtime.atomic import write_text_atomic
 from ..config import DEFAULT_ATTRS, RAFD_EXPRESSIONS, Config, ConfigError, parse_overrides
+from ..kinds import kind_of
 from ..model.networks import discriminator as build_discriminator, generator_on_placeholders
 from ..runtime.paths import resolve, workbook_root
 from ..runtime.tfcompat import tf
 
 IGNORED_SUFFIXES = ("running_mean", "running_var", "num_batches_tracked")
+# The reference's --dataset -> (the preset of its settings, the default names of its labels, what they are).
+# The preset's dataset kind (stargan_nb.kinds) says how the labels are laid out: a joint kind's G reads the
+# second dataset's domains and the mask vector too.
+REFERENCE_DATASETS = {"celeba": ("celeba", DEFAULT_ATTRS, "attribute"),
+                      "rafd": ("rafd", RAFD_EXPRESSIONS, "domain"),
+                      "both": ("both", DEFAULT_ATTRS, "attribute")}
 
 
 class ConversionError(ValueError):
@@ -167,9 +174,11 @@ def convert(generator, out, discriminator=None, image_size=None, selected_attrs=
     "celeba", "rafd" (selected_attrs are then the domains) or "both" (selected_attrs the CelebA
     attributes, rafd_domains the expressions; G reads both label sets and the mask vector).
     """
-    if dataset not in ("celeba", "rafd", "both"):
+    if dataset not in REFERENCE_DATASETS:
         raise ConversionError("--dataset must be celeba, rafd or both (the reference's CelebA, RaFD, Both), "
                               "got {!r}".format(dataset))
+    preset, default, what = REFERENCE_DATASETS[dataset]
+    kind = kind_of(Config.preset(preset))
     run = runs.Run(out)
     out_dir = run.path
     fixed = sorted(set(overrides or {}) & set(runs.ARCHITECTURE_FIELDS))
@@ -183,7 +192,7 @@ def convert(generator, out, discriminator=None, image_size=None, selected_attrs=
     d_vars = {}
     if discriminator:
         d_vars, d_arch = discriminator_variables(read_state(discriminator, torch_python_path), str(discriminator))
-        mask = 2 if dataset == "both" else 0  # G reads the mask vector too, D does not classify it
+        mask = kind.mask_columns  # G reads the mask vector too, D does not classify it
         if d_arch["c_dim"] + mask != arch["c_dim"]:
             raise ConversionError("{} reads {} label columns but {} classifies {}: they are not one model{}".format(
                 generator, arch["c_dim"], discriminator, d_arch["c_dim"],
@@ -194,22 +203,20 @@ def convert(generator, out, discriminator=None, image_size=None, selected_attrs=
                 image_size, discriminator, d_arch["image_size"]))
         arch.update(d_arch)
     labels = arch["c_dim"]
-    default = RAFD_EXPRESSIONS if dataset == "rafd" else DEFAULT_ATTRS
     attrs = list(selected_attrs) if selected_attrs else (
-        list(default) if dataset == "both" or labels == len(default) else None)
-    wanted = labels - 2 - len(attrs or ()) if dataset == "both" else labels
-    if attrs is None or (dataset != "both" and len(attrs) != labels):
+        list(default) if kind.joint or labels == len(default) else None)
+    wanted = labels - kind.mask_columns - len(attrs or ()) if kind.joint else labels
+    if attrs is None or (not kind.joint and len(attrs) != labels):
         raise ConversionError("the generator has c_dim={}: pass --selected-attrs with that many {} names, "
-                              "in the order the model was trained with".format(
-                                  labels, "domain" if dataset == "rafd" else "attribute"))
+                              "in the order the model was trained with".format(labels, what))
     values = dict(overrides or {}, **arch)
     values.update(selected_attrs=attrs, c_dim=len(attrs), output_dir=out_dir)
-    if dataset == "both":
+    if kind.joint:
         domains = list(rafd_domains) if rafd_domains else (list(RAFD_EXPRESSIONS) if wanted == 8 else None)
         if domains is None or len(domains) != wanted or wanted < 1:
-            raise ConversionError("the generator reads {} label columns: {} CelebA attributes, 2 mask columns and "
+            raise ConversionError("the generator reads {} label columns: {} CelebA attributes, {} mask columns and "
                                   "{} more; pass --rafd-domains with that many names, sorted as the folders "
-                                  "were".format(labels, len(attrs), wanted))
+                                  "were".format(labels, len(attrs), kind.mask_columns, wanted))
         values.update(rafd_domains=domains, c2_dim=len(domains))
     values.setdefault("image_size", image_size or 128)
     if "d_repeat_num" not in values:  # no D file: the reference's 6 layers where the size allows it
@@ -217,7 +224,7 @@ def convert(generator, out, discriminator=None, image_size=None, selected_attrs=
     for name, value in (("image_root", image_root), ("metadata_path", metadata_path)):
         if value:
             values[name] = value
-    config = Config.preset({"celeba": "celeba", "rafd": "rafd", "both": "both"}[dataset], **values).validate()
+    config = Config.preset(preset, **values).validate()
     step = _step_from_name(generator) if step is None else int(step)
 
     run.check_writable()
@@ -261,7 +268,7 @@ def main(argv=None):
                                                   "else 128)")
     p.add_argument("--selected-attrs", nargs="+", help="attribute names in training order (default: the "
                                                         "reference's five when c_dim is 5)")
-    p.add_argument("--dataset", default="celeba", choices=["celeba", "rafd", "both"],
+    p.add_argument("--dataset", default="celeba", choices=list(REFERENCE_DATASETS),
                    help="the reference's --dataset of the files (CelebA, RaFD or Both)")
     p.add_argument("--rafd-domains", nargs="+", help="with --dataset both: the second dataset's domains, sorted "
                                                       "(default: RaFD's eight expressions)")

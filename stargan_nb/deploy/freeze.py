@@ -35,12 +35,10 @@ def freeze_generator(run_dir, pb_path, checkpoint=None):
         config, prefix = gen.config, gen.checkpoint
     frozen = tf.graph_util.remove_training_nodes(frozen, protected_nodes=[INPUT_IMAGE, INPUT_LABEL, OUTPUT])
     write_bytes_atomic(pb_path, frozen.SerializeToString())
+    from ..kinds import kind_of
     from ..model.labels import space
     s, c_dim = config.image_size, config.label_dim  # the label input's columns (the mask vector's too)
-    meaning = {"celeba": "target attributes, 1 = present, 0 = absent, in selected_attrs order",
-               "folders": "the target domain, one-hot in selected_attrs order",
-               "both": "[CelebA attributes, RaFD domain one-hot, mask vector] in selected_attrs order: a target "
-                       "in one dataset's columns has the other's zeroed and its mask column set"}[config.dataset]
+    meaning = kind_of(config).label_meaning
     info = {
         "inputs": {INPUT_IMAGE: {"shape": [-1, s, s, 3], "dtype": "float32",
                                  "normalisation": "RGB, NHWC, pixel / 127.5 - 1 (range [-1, 1])"},

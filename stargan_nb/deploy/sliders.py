@@ -6,6 +6,7 @@ import time
 
 import numpy as np
 
+from ..kinds import kind_of
 from ..model.labels import space
 from ..viz import png_bytes
 
@@ -16,7 +17,8 @@ class SliderApp:
     Sliders run from -1 to 2: the model was trained on 0/1 labels, values between
     interpolate and values beyond extrapolate. Updates happen when a slider is released.
     With "one of each group" ticked, raising a hair colour (a domain of a folder dataset) lowers the
-    others of its group to 0, as the labels were in training.
+    others of its group to 0, as the labels were in training. In joint training, raising one dataset's label
+    lowers the other dataset's and sets the mask to its dataset (the rules of LabelSpace.switch_on).
     """
 
     def __init__(self, gen, images, labels, display_size=256):
@@ -33,8 +35,7 @@ class SliderApp:
         self.sliders = [w.FloatSlider(value=0.0, min=-1.0, max=2.0, step=0.05, description=a,
                                       continuous_update=False, readout_format=".2f",
                                       style={"description_width": "110px"}) for a in self.attrs]
-        self.exclusive = w.Checkbox(value=True, description=(
-            "one domain at a time" if gen.config.dataset == "folders" else "hair colours exclusive"))
+        self.exclusive = w.Checkbox(value=True, description=kind_of(gen.config).exclusive_caption)
         self.reset = w.Button(description="reset to the input's labels", icon="undo")
         self.original = w.Image(format="png", width=display_size, height=display_size)
         self.translated = w.Image(format="png", width=display_size, height=display_size)
@@ -73,12 +74,13 @@ class SliderApp:
         if self._busy:
             return
         i = self.sliders.index(change["owner"])
-        group = self.space.group_of(i) or ()
-        if self.exclusive.value and change["new"] > 0:
-            self._busy = True  # hair colours (domains) are one-hot: the others go to 0
-            for j in group:
-                if j != i:
-                    self.sliders[j].value = 0.0
+        if change["new"] > 0:  # the label rules (LabelSpace.switch_on): its group's others off, the mask set
+            c = self.space.switch_on(np.array([s.value for s in self.sliders], np.float64), i,
+                                     self.exclusive.value, change["new"])
+            self._busy = True
+            for s, v in zip(self.sliders, c):
+                if s.value != float(v):
+                    s.value = float(v)
             self._busy = False
         self.render()
 

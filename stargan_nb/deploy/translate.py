@@ -11,17 +11,16 @@ import os
 
 import numpy as np
 
+from ..kinds import kind_of
 from ..model.labels import attribute_index, space, target_names
 from ..training.trained import reference_grid  # noqa: F401 (05 calls translate.reference_grid)
 
 
 def example_targets(config):
-    """Targets by name to show a run's labels at work: several at once on CelebA, one domain each on folders."""
-    labels = space(config)
-    names = target_names(labels)
-    wanted = {"celeba": ["Blond_Hair", "Black_Hair+Male", "-Young", "Brown_Hair+-Male+-Young"],
-              "folders": ["happy", "surprised", "sad", "angry"],
-              "both": ["Blond_Hair", "happy", "surprised", "Black_Hair+Male"]}[config.dataset]
+    """Targets by name to show a run's labels at work (its dataset kind's: several at once on CelebA, one domain
+    each on folders), those the run knows; else its first four targets."""
+    names = target_names(space(config))
+    wanted = kind_of(config).example_targets
     known = [t for t in wanted if all(term.lstrip("+-") in names for term in t.split("+"))]
     return known or names[:4]
 
@@ -29,7 +28,7 @@ def example_targets(config):
 def example_interpolation(config):
     """The label an interpolation walks by default: a hair colour, or a domain."""
     names = target_names(space(config))
-    return next((a for a in ("Blond_Hair", "happy") if a in names), names[0])
+    return next((a for a in kind_of(config).interpolation_candidates if a in names), names[0])
 
 
 def interpolation(gen, image, c_org, attr, steps=5):
@@ -37,16 +36,12 @@ def interpolation(gen, image, c_org, attr, steps=5):
 
     A hair colour (or a domain) cross-fades: as it rises from 0 to 1 the input's other hair colours (the
     other domains) fall from their value to 0, so both ends are labels the model was trained on (one
-    hair colour on), as in the grid. Returns (images, the rows of labels used).
+    hair colour on), as in the grid; in joint training the other dataset's columns fade out and the mask moves
+    to the label's dataset (LabelSpace.fade_in). Returns (images, the rows of labels used).
     """
     labels = space(gen.config)
     i = labels.index(attr) if attr in labels else attribute_index(attr, target_names(labels), "(interpolate_attr)")
-    t = np.linspace(0, 1, steps, dtype=np.float32)
-    c = np.repeat(np.asarray(c_org, np.float32).reshape(1, -1), steps, axis=0)
-    if labels.group_of(i):
-        others = [j for j in labels.group_of(i) if j != i]
-        c[:, others] *= (1 - t)[:, None]
-    c[:, i] = t
+    c = labels.fade_in(c_org, i, np.linspace(0, 1, steps, dtype=np.float32))
     return gen(np.repeat(np.asarray(image)[None], steps, axis=0), c), c
 
 

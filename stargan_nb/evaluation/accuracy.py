@@ -9,18 +9,19 @@ import numpy as np
 
 from ..data.dataset import oracle_problem, toy_reader
 from ..data.toy_oracle import colour_moves
+from ..kinds import kind_of
 from ..model.labels import create_labels, label_space, target_names, target_titles
 
 
-def transfer_accuracy(judge, generate, images, labels, selected_attrs, fakes=None):
+def transfer_accuracy(judge, generate, images, labels, space, fakes=None):
     """Per-attribute target accuracy of translations, and how often the rest was kept.
 
     judge(images) -> (N, c_dim) of 0/1; generate(x, c) -> images (or pass the create_labels
     translations as `fakes`). target[a]: the judge reads attribute a as the target asked for it.
     kept[a]: over the other attributes, the judge reads what the target left unchanged.
-    selected_attrs: names, or the run's LabelSpace (for a folder dataset's one-hot rule and titles).
+    space: the run's LabelSpace (for a folder dataset's one-hot rule and titles); a list of names: CelebA's rules.
     """
-    space = label_space(selected_attrs)
+    space = label_space(space)
     targets = create_labels(labels, space)
     names = target_names(space)
     target_acc, kept_acc = {}, {}
@@ -38,11 +39,11 @@ def transfer_accuracy(judge, generate, images, labels, selected_attrs, fakes=Non
         "min_target": float(min(target_acc.values())),
         "mean_kept": float(np.mean(list(kept_acc.values()))),
         "n_images": int(len(images)),
-        "titles": dict(zip(names, target_titles(selected_attrs))),
+        "titles": dict(zip(names, target_titles(space))),
     }
 
 
-def identity_figures(generate, images, labels, selected_attrs, fakes, colours=True):
+def identity_figures(generate, images, labels, space, fakes, colours=True):
     """What a translation should leave alone, next to the target / kept accuracies.
 
     identity_l1: mean |G(x, c_org) - x| in the [-1, 1] scale (the identity translation: asked to change
@@ -55,7 +56,7 @@ def identity_figures(generate, images, labels, selected_attrs, fakes, colours=Tr
     if colours:
         moves = [colour_moves(images, f) for f in fakes]
         for kind in ("background", "skin"):
-            per = {a: float(m[kind].mean()) for a, m in zip(target_names(selected_attrs), moves)}
+            per = {a: float(m[kind].mean()) for a, m in zip(target_names(space), moves)}
             out[kind + "_move"] = per
             out["max_{}_move".format(kind)] = max(per.values())
         ident = colour_moves(images, same)
@@ -97,12 +98,7 @@ def check_oracle_can_judge(config, run_dir) -> None:
 
 def what_judges_instead(config) -> str:
     """Where a run the toy oracle cannot judge gets its accuracy: the attribute classifier of notebook 06."""
-    if config.dataset == "both":
-        return ("A joint run on real data has no judge here (the attribute classifier learns one dataset's labels, "
-                "and its CelebA test faces have no expression labels): judge each dataset's own run in notebook 06")
-    return ("Judge it with the attribute classifier instead: notebook 06 with run_dir set to this run and judge "
-            "\"auto\" or \"classifier\" (its step 2, evaluate_run, trains "
-            "stargan_nb.evaluation.classifier.AttributeJudge on the run's training split)")
+    return kind_of(config).what_judges_instead(config)
 
 
 def main(argv=None):

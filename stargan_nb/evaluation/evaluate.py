@@ -21,8 +21,8 @@ import numpy as np
 
 from .. import runs
 from ..data import dataset as data
-from ..training.trained import open_run
-from ..training.trained import reference_grid
+from ..kinds import kind_of
+from ..training.trained import open_run, reference_grid
 from ..model.labels import create_labels, label_space, space
 from ..viz import to_uint8
 from .accuracy import check_oracle_can_judge, identity_figures, transfer_accuracy
@@ -42,7 +42,7 @@ def _compare(real_tiled, real, fake):
             "covariance_rank_fake_at_most": covariance_rank_bound(fake)[0]}
 
 
-def fid_protocols(features, images, labels, fakes, selected_attrs, progress=True, references=None):
+def fid_protocols(features, images, labels, fakes, space, progress=True, references=None):
     """FID / KID of the translations `fakes` (one array per create_labels target) against `images`.
 
     references: {name: images} compared with the same reals in the same way (the floor and the ceiling).
@@ -62,7 +62,7 @@ def fid_protocols(features, images, labels, fakes, selected_attrs, progress=True
                "covariance_rank_fake_at_most")}
     for name, (what, other) in (references or {}).items():
         out[name] = dict(_compare(real_tiled, real_acts, acts(other)), what=what)
-    space = label_space(selected_attrs)
+    space = label_space(space)
     targets = create_labels(labels, space)
     per = {}
     for i in space.targets:  # label columns (joint rows also hold the mask vector)
@@ -108,10 +108,9 @@ def choose_judge(config, dataset, run_dir, judge="auto", judge_iterations=2000, 
         return "toy oracle", data.toy_reader(config)[0], None
     if judge != "classifier":
         raise ValueError("judge must be 'auto', 'oracle' or 'classifier', got {!r}".format(judge))
-    if config.dataset == "both":
-        raise ValueError("a joint run is judged by the toy oracles only (its CelebA test faces have no expression "
-                         "labels to train a classifier on); evaluate it on the toy datasets, or each dataset's "
-                         "run on its own")
+    problem = kind_of(config).classifier_problem(config)  # a joint run's CelebA faces have no expression labels
+    if problem:
+        raise ValueError(problem)
     from .classifier import AttributeJudge
     folder = runs.run_path(run_dir, runs.JUDGE)
     try:
@@ -121,12 +120,13 @@ def choose_judge(config, dataset, run_dir, judge="auto", judge_iterations=2000, 
     return "attribute classifier", clf, clf
 
 
-def judge_accuracy(judge, images, labels, label_space):
-    """How often the judge reads the real test images' own labels, per label. A joint run's test faces are
-    CelebA's: only their own dataset's columns are labels (the expression columns say nothing)."""
-    cols = list(label_space.parts[0][0]) if label_space.parts else label_space.targets
-    read = judge(images)[:, [label_space.targets.index(j) for j in cols]]
-    return dict(zip([label_space[j] for j in cols], (read == labels[:, cols]).mean(axis=0).tolist()))
+def judge_accuracy(judge, images, labels, space):
+    """How often the judge reads the real test images' own labels, per label (space: the run's LabelSpace). A
+    joint run's test faces are CelebA's: only their own dataset's columns are labels (the expression columns say
+    nothing)."""
+    cols = list(space.parts[0][0]) if space.parts else space.targets
+    read = judge(images)[:, [space.targets.index(j) for j in cols]]
+    return dict(zip([space[j] for j in cols], (read == labels[:, cols]).mean(axis=0).tolist()))
 
 
 def evaluate_run(run_dir, n_images=None, checkpoint=None, inception_pb=None, judge="auto",

@@ -1,21 +1,24 @@
 """Every rule about target labels: the reference's create_labels, training targets, targets written by name.
 
-A `LabelSpace` holds the rules of a model's label columns, made from its Config by `space(config)`:
+A `LabelSpace` holds the rules of a model's label columns, made from its Config by `space(config)`, which asks
+the Config's dataset kind (stargan_nb.kinds) for them:
 - groups of columns of which one is on: the selected hair colours of CelebA (switching one on switches
   the others off), every domain of a folder dataset (its labels are one-hot);
 - for joint training (dataset "both"), the parts [c_celeba, c_rafd, mask]: a target in one dataset's
   columns zeroes the other's and sets the mask to it, as the reference's train_multi / test_multi do.
-Those rules live in `LabelSpace.switch_on` and nowhere else (the grids, targets by name and the sliders
-use it). A plain list of names is read as CelebA attributes.
+Those rules live in `LabelSpace.switch_on` (and `LabelSpace.fade_in`, its interpolation) and nowhere else: the
+grids, targets by name, interpolations and the sliders use them. Functions taking `space` take a LabelSpace; a
+plain list of names there is read as CelebA attributes. `selected_attrs` always means names.
 """
 import difflib
 
 import numpy as np
 
+from ..kinds import kind_of
+from ..kinds.joint import MASK_NAMES  # noqa: F401  (the mask vector's column names, kept importable from here)
 from ..runtime.tfcompat import tf
 
 HAIR_COLOURS = ("Black_Hair", "Blond_Hair", "Brown_Hair", "Gray_Hair")
-MASK_NAMES = ("mask_celeba", "mask_rafd")  # the mask vector's columns: which dataset's labels are meant
 
 
 class TargetError(ValueError):
@@ -54,14 +57,28 @@ class LabelSpace(tuple):
                 c[..., others] = 0.0
                 c[..., mask] = 1.0
 
-    def switch_on(self, c, i, exclusive=True):
-        """Set column i of the label rows `c` (in place) to 1, with the rest of its group off."""
+    def switch_on(self, c, i, exclusive=True, value=1.0):
+        """Set column i of the label rows `c` (in place) to `value` (1: on), with the rest of its group off and,
+        in joint training, the other dataset's columns off and this one's mask column set."""
         self._enter_part(c, i)
         group = self.group_of(i)
         if exclusive and group:
             c[..., list(group)] = 0.0
-        c[..., i] = 1.0
+        c[..., i] = value
         return c
+
+    def fade_in(self, c_org, i, t):
+        """Rows moving column i from 0 to 1 at the weights t (K,), from the row c_org: at 1, switch_on's target
+        (the rest of its group off, in joint training the other dataset off and the mask set); columns that
+        switch_on leaves alone keep c_org's values exactly. Returns (K, len(self)) rows."""
+        c_org = np.asarray(c_org, np.float32).reshape(-1)
+        t = np.asarray(t, np.float32)[:, None]
+        start = c_org.copy()
+        start[i] = 0.0
+        end = self.switch_on(c_org.copy(), i)
+        rows = np.where(start == end, start, (1 - t) * start + t * end)
+        rows[:, i] = t[:, 0]
+        return rows.astype(np.float32)
 
     def kept(self, i, c_org, c_trg):
         """What a translation to column i should leave alone: (columns, the values expected there).
@@ -81,34 +98,27 @@ class LabelSpace(tuple):
 
 
 def space(config) -> LabelSpace:
-    """The label rules of a Config's model."""
-    if config.dataset == "folders":
-        return LabelSpace(config.selected_attrs, [range(config.c_dim)])
-    if config.dataset == "both":
-        c, c2 = config.c_dim, config.c2_dim
-        names = list(config.selected_attrs) + list(config.rafd_domains) + list(MASK_NAMES)
-        return LabelSpace(names, [hair_columns(config.selected_attrs), range(c, c + c2)],
-                          [(range(c), c + c2), (range(c, c + c2), c + c2 + 1)])
-    return LabelSpace.attributes(config.selected_attrs)
+    """The label rules of a Config's model, as its dataset kind lays them out."""
+    return kind_of(config).space(config)
 
 
-def label_space(names):
+def label_space(space):
     """A LabelSpace as given, or CelebA's rules for a list of attribute names."""
-    return names if isinstance(names, LabelSpace) else LabelSpace.attributes(names)
+    return space if isinstance(space, LabelSpace) else LabelSpace.attributes(space)
 
 
 def hair_columns(selected_attrs):
     return [i for i, a in enumerate(selected_attrs) if a in HAIR_COLOURS]
 
 
-def create_labels(c_org, selected_attrs):
+def create_labels(c_org, space):
     """One target per label column, as the reference's create_labels does.
 
     For column i: copy the original labels; a column of a group (a hair colour, a domain) is set on with
-    the rest of its group off; any other attribute is flipped. `selected_attrs`: names (CelebA's rule) or
-    a LabelSpace. Returns one array shaped like c_org per target column (LabelSpace.targets).
+    the rest of its group off; any other attribute is flipped. `space`: the model's LabelSpace (a list of
+    names: CelebA's rule). Returns one array shaped like c_org per target column (LabelSpace.targets).
     """
-    labels = label_space(selected_attrs)
+    labels = label_space(space)
     c_org = np.asarray(c_org, np.float32)
     targets = []
     for i in labels.targets:
@@ -128,15 +138,15 @@ def target_title(attr):
     return "to " + attr if attr in HAIR_COLOURS else attr + " flipped"
 
 
-def target_names(selected_attrs):
+def target_names(space):
     """The names of create_labels' target columns, in order (the mask vector's are not targets)."""
-    labels = label_space(selected_attrs)
+    labels = label_space(space)
     return [labels[i] for i in labels.targets]
 
 
-def target_titles(selected_attrs):
+def target_titles(space):
     """The titles of create_labels' targets, in order."""
-    labels = label_space(selected_attrs)
+    labels = label_space(space)
     return [labels.title(i) for i in labels.targets]
 
 
@@ -164,23 +174,24 @@ def cross_dataset_targets(c_own, c_other, share, seed=None):
     return pick * other + (1.0 - pick) * own  # 0/1 weights: exact rows, and the same on TF1 and TF2
 
 
-def attribute_index(name, selected_attrs, where=""):
-    """The column of an attribute in the model's labels; a TargetError naming the known ones otherwise."""
-    if name in selected_attrs:
-        return list(selected_attrs).index(name)
-    close = difflib.get_close_matches(name, list(selected_attrs), n=1, cutoff=0.5)
+def attribute_index(name, names, where=""):
+    """The column of a label name among `names`; a TargetError naming the known ones otherwise."""
+    if name in names:
+        return list(names).index(name)
+    close = difflib.get_close_matches(name, list(names), n=1, cutoff=0.5)
     hint = " (did you mean {!r}?)".format(close[0]) if close else ""
     raise TargetError("unknown attribute {!r}{}{}; this model knows: {}".format(
-        name, " " + where if where else "", hint, ", ".join(selected_attrs)))
+        name, " " + where if where else "", hint, ", ".join(names)))
 
 
-def target_labels(spec, c_org, selected_attrs, hair_exclusive=True):
+def target_labels(spec, c_org, space, hair_exclusive=True):
     """Labels from a target written by name: "Blond_Hair+Male" switches both on, "-Young" switches Young off.
 
     Attributes not named keep the input's value. With hair_exclusive, switching a hair
     colour on switches the other selected hair colours off, as the reference's create_labels does.
+    `space`: the model's LabelSpace (a list of names: CelebA's rules).
     """
-    labels = label_space(selected_attrs)
+    labels = label_space(space)
     c = np.array(c_org, np.float32, copy=True)
     if c.ndim == 1:
         c = c[None]

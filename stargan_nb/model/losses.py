@@ -3,10 +3,12 @@
 Scales follow the reference solver: classification is the sigmoid cross-entropy summed over
 attributes and averaged over the batch (CelebA), or the softmax cross-entropy averaged over the batch
 (one domain of a folder dataset, as the reference's RaFD); reconstruction feeds the ORIGINAL label back.
-In joint training each step classifies only its own dataset's slice of D's outputs.
+In joint training each step classifies only its own dataset's slice of D's outputs. Which of these a run's
+labels take, and which slice, is its dataset kind's (stargan_nb.kinds); the terms themselves live here.
 """
 from collections import OrderedDict
 
+from ..kinds import kind_of
 from .networks import discriminator, generator
 from ..runtime.tfcompat import tf
 
@@ -29,33 +31,14 @@ def domain_loss(logits, one_hot):
 
 
 def label_loss(logits, labels, config, part=None):
-    """The classification term for D's logits (N, cls_dim) and the full label rows (N, label_dim).
+    """The classification term for D's logits (N, cls_dim) and the full label rows (N, label_dim), as the
+    Config's dataset kind classifies (stargan_nb.kinds): sigmoid for attributes, softmax for domains.
 
     part: in joint training, "celeba" or "rafd", the dataset of this batch; its slice alone is read.
     "rows": each row's own mask says which slice is read (targets mixed across datasets,
     Config.cross_dataset_targets); a batch of one dataset's rows gives that dataset's term.
     """
-    if config.dataset == "folders":
-        return domain_loss(logits, labels)
-    if config.dataset == "both":
-        c, c2 = config.c_dim, config.c2_dim
-        if part == "celeba":
-            return classification_loss(logits[:, :c], labels[:, :c])
-        if part == "rafd":
-            return domain_loss(logits[:, c:], labels[:, c:c + c2])
-        if part == "rows":
-            return _rows_loss(logits, labels, c, c2)
-        raise ValueError("joint training classifies one dataset per step: part must be 'celeba', 'rafd' or 'rows'")
-    return classification_loss(logits, labels)
-
-
-def _rows_loss(logits, labels, c, c2):
-    """Each row's term of its own dataset (sigmoid summed over CelebA's columns, or softmax), averaged over the batch."""
-    on_celeba, on_rafd = labels[:, c + c2], labels[:, c + c2 + 1]
-    sigmoid = tf.reduce_sum(tf.nn.sigmoid_cross_entropy_with_logits(labels=labels[:, :c], logits=logits[:, :c]), 1)
-    softmax = tf.nn.softmax_cross_entropy_with_logits_v2(labels=tf.stop_gradient(labels[:, c:c + c2]),
-                                                         logits=logits[:, c:])
-    return tf.reduce_mean(on_celeba * sigmoid + on_rafd * softmax)
+    return kind_of(config).label_loss(logits, labels, config, part)
 
 
 def gradient_penalty(critic, x_real, x_fake, alpha=None):

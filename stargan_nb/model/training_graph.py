@@ -22,6 +22,7 @@ and with it the learning-rate schedule, checkpoint names and metrics.
 """
 from collections import namedtuple
 
+from ..kinds import kind_of
 from ..runtime import device as devices
 from ..runtime.tfcompat import tf
 from .labels import cross_dataset_targets, permuted_targets
@@ -61,7 +62,7 @@ def build_training_graph(images, labels, config, device="cpu", c_trg=None, gp_al
         if second is None:
             d_it, g_it = _step(images, labels, c_trg, gp_alpha, config, d_opt, g_opt, global_step, lr, fused)
         else:
-            if config.dataset != "both":
+            if not kind_of(config).joint:
                 raise ValueError("a second batch is for joint training (dataset 'both'), not {!r}".format(config.dataset))
             rest = tuple(second[2:]) + (None,) * (4 - len(second))
             if config.cross_dataset_targets > 0:

@@ -1,5 +1,6 @@
 """Whether a Config may resume the run a directory holds: the same network, and (once trained) the same split."""
 from ..config import Config, ConfigError
+from ..kinds import kind_of
 from ..runtime.paths import resolve
 
 ARCHITECTURE_FIELDS = ("image_size", "g_conv_dim", "d_conv_dim", "g_repeat_num", "d_repeat_num",
@@ -12,8 +13,7 @@ SPLIT_FIELDS = ("metadata_path", "n_test", "seed", "rafd_image_root", "rafd_n_te
 
 def _differences(saved, requested, fields):
     def value(config, name):  # the same files, however their paths are written
-        if name == "metadata_path" and config.dataset == "folders":
-            name = "image_root"  # a folder dataset's rows are the files under its root
+        name = kind_of(config).split_field(name)  # a folder dataset's rows are the files under its root
         v = getattr(config, name)
         return str(resolve(v)) if name in ("metadata_path", "image_root", "rafd_image_root") else v
     return ["{} (saved {!r}, requested {!r})".format(f, getattr(saved, f), getattr(requested, f))

@@ -14,6 +14,7 @@ import numpy as np
 from .. import runs
 from ..config import Config, parse_overrides
 from ..data import dataset as datasets
+from ..kinds import kind_of
 from ..model.labels import space
 from ..model.training_graph import build_training_graph, run_iteration
 from ..runtime import device as devices
@@ -87,7 +88,7 @@ def train(config: Config, run_dir=None, progress=True, max_iterations=None, allo
     run = runs.Run(run_dir or config.output_dir)
     check_resumable_with(run, config, allow_split_change)  # the config first: it names the field that differs
     dataset = datasets.load_dataset(config)
-    second = datasets.load_second_dataset(config) if config.dataset == "both" else None
+    second = datasets.load_second_dataset(config) if kind_of(config).joint else None
     x_fixed, c_fixed = fixed_test_batch(config, dataset)
     graph, g, saver, init = build_graph(config, dataset, device, sample_batch=len(x_fixed) or None, second=second)
     run.check_writable(checkpoint_bytes(graph))

@@ -43,11 +43,11 @@ def sample_grid(x, fakes, titles=None, heading=None, min_cell=MIN_CELL):
 class SampleWriter:
     """Translates a fixed batch of test images to every create_labels target and writes the grid."""
 
-    def __init__(self, run_dir, images, labels, selected_attrs, graph):
-        """selected_attrs: names, or the run's LabelSpace (model.labels.space(config))."""
+    def __init__(self, run_dir, images, labels, space, graph):
+        """space: the run's LabelSpace (model.labels.space(config)); a list of names: CelebA's rules."""
         self.run_dir, self.images, self.graph = run_dir, images, graph
-        self.targets = create_labels(labels, selected_attrs) if len(images) else []
-        self.titles = ["input"] + target_titles(selected_attrs)
+        self.targets = create_labels(labels, space) if len(images) else []
+        self.titles = ["input"] + target_titles(space)
 
     def write(self, sess, step):
         """samples/step_<step>.png; returns the grid (None when the test split is empty)."""

@@ -68,10 +68,10 @@ class Generator:
         if len(x) != len(c):
             raise ValueError("got {} images but {} label rows".format(len(x), len(c)))
         if c.shape[1] != self.config.label_dim:
+            from ..kinds import kind_of
             from ..model.labels import space
             raise ValueError("labels have {} columns but the model has {} ({})".format(
-                c.shape[1], "c_dim={}".format(self.config.c_dim) if self.config.dataset != "both" else
-                "{} label columns".format(self.config.label_dim), ", ".join(space(self.config))))
+                c.shape[1], kind_of(self.config).describe_label_dim(self.config), ", ".join(space(self.config))))
         out = [self.session.run(self.out, {self.x: x[i:i + batch_size], self.c: c[i:i + batch_size]})
                for i in range(0, len(x), batch_size)]
         return np.concatenate(out) if out else np.zeros_like(x)
