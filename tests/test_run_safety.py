@@ -317,3 +317,86 @@ def test_a_save_that_fails_on_a_full_disk_says_so_removes_its_files_and_keeps_th
     leftovers = [f for f in os.listdir(str(run / "checkpoints")) if "temp" in f or f.startswith("model-10")]
     assert leftovers == []
     assert trained(toy_root, run, training_iterations=10)["start_step"] == 5
+
+
+# ----------------------------------------------------------------------------- found by breaking it (issue 31 review)
+def test_a_failed_start_through_a_missing_folder_and_dotdot_deletes_nothing(toy_root, tmp_path):
+    parent = tmp_path / "P"
+    trained(toy_root, parent / "a")
+    (parent / "b").mkdir()
+    (parent / "b" / "keep.txt").write_text("someone else's")
+    before = snapshot(parent)
+    with pytest.raises(Exception, match="different architecture"):
+        trained(toy_root, str(parent / "missing" / ".." / "a"), g_conv_dim=16, training_iterations=15)
+    with pytest.raises(Exception, match="missing.txt"):
+        trained(toy_root, str(parent / "missing" / ".."), metadata_path=str(tmp_path / "missing.txt"))
+    assert snapshot(parent) == before and not (parent / "missing").exists()
+
+
+def test_only_tensorflows_temporary_names_are_removed_at_a_start(toy_root, tmp_path):
+    run = tmp_path / "run"
+    trained(toy_root, run)
+    mine = run / "checkpoints" / "exp_temp"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("not TensorFlow's")
+    (run / "checkpoints" / "model-15_temp_0123abcd").mkdir()   # what a kill during a TF 1.15 save leaves
+    (run / "checkpoints" / "model-10.index.tempstate42").write_text("")
+    trained(toy_root, run, training_iterations=12)
+    assert (mine / "notes.txt").exists()
+    assert not (run / "checkpoints" / "model-15_temp_0123abcd").exists()
+    assert not (run / "checkpoints" / "model-10.index.tempstate42").exists()
+
+
+def test_a_checkpoints_folder_that_links_elsewhere_is_refused(toy_root, tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    trained(toy_root, a)
+    shutil.copytree(str(a), str(b))
+    shutil.rmtree(str(b / "checkpoints"))
+    os.symlink(str(a / "checkpoints"), str(b / "checkpoints"))
+    before = snapshot(a)
+    with pytest.raises(RunError, match="is a link to .*a/checkpoints"):
+        trained(toy_root, b, keep_checkpoints=1, training_iterations=15)
+    assert snapshot(a) == before
+
+
+@pytest.mark.parametrize("text", ["{", "", "[]", '{"datasets": {"first": {"root": "x"}}}'])
+def test_a_broken_split_record_stops_the_resume_instead_of_turning_the_check_off(toy_root, tmp_path, text):
+    run = tmp_path / "run"
+    trained(toy_root, run, training_iterations=2, checkpoint_steps=2)
+    (run / runs.SPLIT).write_text(text)
+    with pytest.raises(SplitChangedError, match="split.json (cannot be read|not a split record)"):
+        trained(toy_root, run, training_iterations=4)
+
+
+def test_damaged_checkpoint_bytes_fall_back_to_the_one_before(toy_root, tmp_path):
+    run = tmp_path / "run"
+    trained(toy_root, run)
+    data = run / "checkpoints" / "model-10.data-00000-of-00001"
+    raw = bytearray(data.read_bytes())
+    for i in range(0, len(raw), 7):
+        raw[i] ^= 0xFF                                      # same size: only the checksums can tell
+    data.write_bytes(bytes(raw))
+    with Generator(str(run)) as gen:                        # a reader takes the one before, and says so
+        assert gen.step == 5
+    result = trained(toy_root, run, training_iterations=15)
+    assert result["start_step"] == 5 and "model-10 (damaged" in result["skipped_checkpoints"][0]
+
+
+def test_a_run_whose_config_is_gone_is_not_given_another_architectures(toy_root, tmp_path):
+    run = tmp_path / "run"
+    trained(toy_root, run)
+    os.unlink(str(run / runs.CONFIG))
+    before = snapshot(run)
+    with pytest.raises(RunError, match="does not fit this training graph"):
+        trained(toy_root, run, g_conv_dim=16, training_iterations=15)
+    assert snapshot(run) == before, "no config.json of the wrong network written"
+
+
+def test_a_lock_file_deleted_by_hand_is_noticed_by_its_holder(tmp_path):
+    lock = RunLock(str(tmp_path / runs.LOCK)).acquire()
+    assert lock.still_ours()
+    os.unlink(lock.path)                                     # what a person does after a "being trained" message
+    other = RunLock(lock.path).acquire()                     # ... letting a second training in
+    assert not lock.still_ours() and other.still_ours()
+    other.release()
+    lock.release()

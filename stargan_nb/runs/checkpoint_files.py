@@ -94,14 +94,19 @@ def remove_checkpoint_files(prefix):
         os.unlink(path)
 
 
+# What TensorFlow's Saver writes before renaming: <prefix>-<step>_temp[_<hex>]/ (its shards) and
+# <file>.tempstate<digits> (TF 1.15 and 2.x). Nothing else in the folder is ever removed as temporary.
+_TEMPORARY = re.compile(r"^(?:" + re.escape(PREFIX) + r"-\d+_temp(?:_[0-9a-f]+)?|.+\.tempstate\d+)$")
+
+
 def remove_temporary_files(folder):
-    """What a write cut short left behind (TensorFlow's *_temp* files and folders); complete checkpoints stay."""
+    """What a write cut short left behind (TensorFlow's temporary names only); complete checkpoints stay."""
     import shutil
     if not os.path.isdir(folder):
         return []
     removed = []
     for name in os.listdir(folder):
-        if "_temp" in name or ".tempstate" in name:
+        if _TEMPORARY.match(name):
             path = os.path.join(folder, name)
             shutil.rmtree(path) if os.path.isdir(path) else os.unlink(path)
             removed.append(name)

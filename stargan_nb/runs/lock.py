@@ -26,7 +26,12 @@ class RunLock:
 
     def acquire(self):
         while True:
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            try:
+                fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
+            except OSError as err:
+                raise RunError("cannot take the training lock {} ({}); it must be a plain file this process can "
+                               "write: remove or rename what is there, then run again".format(
+                                   self.path, err.strerror)) from None
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except OSError:
@@ -61,6 +66,10 @@ class RunLock:
         fcntl.flock(self._fd, fcntl.LOCK_UN)
         os.close(self._fd)
         self._fd = None
+
+    def still_ours(self):
+        """Whether the lock file is still the one we hold (a person may have deleted it, letting another in)."""
+        return self._fd is not None and _same_file(self._fd, self.path)
 
     @property
     def held(self):

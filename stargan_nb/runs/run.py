@@ -51,7 +51,8 @@ class Run(os.PathLike):
     """The run directory at `path` (relative paths are taken from the workbook root, once)."""
 
     def __init__(self, path):
-        self.path = path.path if isinstance(path, Run) else str(resolve(path))
+        # normpath: "x/missing/../run" is the folder x/run, whatever exists on the way
+        self.path = path.path if isinstance(path, Run) else os.path.normpath(str(resolve(path)))
 
     @classmethod
     def of(cls, run_or_path):
@@ -77,6 +78,38 @@ class Run(os.PathLike):
 
     def exists(self):
         return os.path.isdir(self.path)
+
+    def make(self):
+        """Create the run directory and any missing parents; returns the folders this call made (deepest last).
+
+        os.mkdir per level, so a folder another process made first is not counted as ours."""
+        missing, folder = [], self.path
+        while not os.path.isdir(folder):
+            missing.append(folder)
+            folder = os.path.dirname(folder)
+        made = []
+        for folder in reversed(missing):
+            try:
+                os.mkdir(folder)
+                made.append(folder)
+            except FileExistsError:
+                pass
+        return made
+
+    def unmake(self, made):
+        """Undo `make` after a failed start: what that start wrote, then the folders it made, if empty.
+        Never removes a folder that holds anything else."""
+        if self.path in made:
+            for name in (SPLIT, CONFIG):
+                if os.path.isfile(self.file(name)):
+                    os.unlink(self.file(name))
+            if os.path.isdir(self.checkpoint_dir) and not os.listdir(self.checkpoint_dir):
+                os.rmdir(self.checkpoint_dir)
+        for folder in reversed(made):
+            try:
+                os.rmdir(folder)
+            except OSError:
+                break  # not empty: someone else's files are there; leave it
 
     # ------------------------------------------------------------------ config and split
     @property
@@ -234,7 +267,14 @@ class Run(os.PathLike):
             if parent == folder:
                 break
             folder = parent
-        for where in [folder] + ([self.checkpoint_dir] if os.path.isdir(self.checkpoint_dir) else []):
+        checkpoints = self.checkpoint_dir
+        if os.path.lexists(checkpoints):
+            if os.path.islink(checkpoints) or not os.path.isdir(checkpoints):
+                raise RunError("{} is {}: a run keeps its checkpoints in a folder of its own (rotation would delete "
+                               "what the other end holds); move it away and run again".format(
+                                   checkpoints, "a link to " + os.path.realpath(checkpoints)
+                                   if os.path.islink(checkpoints) else "a file"))
+        for where in [folder] + ([checkpoints] if os.path.isdir(checkpoints) else []):
             _probe(where, self.path)
         free = shutil.disk_usage(folder).free
         if need_bytes and free < 2 * need_bytes:

@@ -27,15 +27,26 @@ def describe_split(datasets):
 
 
 def read_record(path):
-    """The recorded split, or None when the run has none yet (a run written before it was recorded)."""
+    """The recorded split, or None when the run has none yet (a run written before it was recorded).
+
+    A record that cannot be read is an error, not an absence: treating it as absent would turn the check off."""
     if not os.path.exists(path):
         return None
     try:
         with open(path) as f:
             record = json.load(f)
-        return record if isinstance(record, dict) and "datasets" in record else None
-    except ValueError:
-        return None  # cut short by a crash before os.replace was used: treat as absent, rewritten below
+        ok = isinstance(record, dict) and isinstance(record.get("datasets"), dict) and all(
+            isinstance(d, dict) and isinstance(d.get("train"), list) and isinstance(d.get("test"), list)
+            for d in record["datasets"].values())
+        problem = None if ok else "not a split record (it needs datasets: {name: {train: [...], test: [...]}})"
+    except (OSError, ValueError) as err:
+        problem = "cannot be read ({})".format(err)
+    if problem:
+        raise SplitChangedError(
+            "{} {}. It records which images this run tests on; put back a good copy (from a copy of the run), or "
+            "delete it to record the split the data gives now (what the run was trained on before is then "
+            "unknown)".format(path, problem))
+    return record
 
 
 def write_record(path, datasets, step, previous=None):
@@ -69,7 +80,7 @@ def check_unchanged(path, datasets, allow_change=False):
     if found and not allow_change:
         raise SplitChangedError(
             "{}: this run was trained on another train/test split than its data gives now: {}. Resuming would "
-            "train on images that the run tests on. Put the data back as it was, or train into a new output_dir; "
+            "change which images the run trains and tests on. Put the data back as it was, or train into a new output_dir; "
             "allow_split_change=True (--allow-split-change) resumes with the new split, and the run's test figures "
             "then include images it was trained on".format(path, summary(found)))
     return found

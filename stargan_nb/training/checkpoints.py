@@ -46,8 +46,9 @@ def plan_restore(run):
 class Checkpointer:
     """Saves and restores the whole training state of `sess` in the run's checkpoints folder."""
 
-    def __init__(self, sess, saver, run, keep=3):
-        self.sess, self.saver, self.run, self.keep = sess, saver, runs.Run.of(run), keep
+    def __init__(self, sess, saver, run, keep=3, lock=None):
+        """lock: the run's training lock, checked before every save (see save)."""
+        self.sess, self.saver, self.run, self.keep, self.lock = sess, saver, runs.Run.of(run), keep, lock
         self.last_saved = None
         self.skipped = []
 
@@ -56,21 +57,35 @@ class Checkpointer:
 
         plan: (newest, skipped) as plan_restore found them before the run was written to (found anew if None)."""
         newest, skipped = plan if plan is not None else plan_restore(self.run)
-        files.remove_temporary_files(self.run.checkpoint_dir)
+        removed = files.remove_temporary_files(self.run.checkpoint_dir)
+        if removed:
+            print("Removed what an interrupted save left: " + ", ".join(removed))
+        while newest is not None:
+            check_resumable(newest.prefix, self.sess.graph)
+            try:
+                self.saver.restore(self.sess, newest.prefix)
+                break
+            except tf.errors.DataLossError as err:  # its bytes are damaged: skip it like one with a file missing
+                newest.problem = "damaged: " + files._first_line(err)
+                skipped.append(newest)
+                older = [c for c in self.run.checkpoints() if c.usable and c.step < newest.step]
+                newest = older[-1] if older else None
+            except tf.errors.OpError as err:
+                raise runs.RunError(
+                    "{} does not fit this training graph ({}): the run was trained with other settings than these "
+                    "(is its config.json the one it was trained with?). Nothing was changed; resume with the "
+                    "settings it was trained with, or train into a new output_dir".format(
+                        newest.prefix, files._first_line(err))) from None
         for ckpt in skipped:
             self.skipped.append("{} ({}), moved to {}".format(ckpt.name, ckpt.problem, move_aside(self.run, ckpt)))
         if self.skipped:
             print("Skipped checkpoints that cannot be restored: " + "; ".join(self.skipped))
         if newest is None:
+            if skipped:
+                raise runs.RunError("{} has checkpoints but none can be restored: {}".format(
+                    self.run.checkpoint_dir, "; ".join(self.skipped)))
             self.sess.run(init_op)
             return None
-        check_resumable(newest.prefix, self.sess.graph)
-        try:
-            self.saver.restore(self.sess, newest.prefix)
-        except tf.errors.OpError as err:
-            raise runs.RunError("{} could not be restored ({}); nothing was changed. Move it out of {} to resume "
-                                "from the one before".format(newest.prefix, files._first_line(err),
-                                                             self.run.checkpoint_dir)) from None
         self.last_saved = newest.step
         if self.skipped:
             print("Resuming from {}".format(newest.name))
@@ -82,6 +97,12 @@ class Checkpointer:
         A write that fails (a full disk, a read-only folder) removes what it left, keeps the previous
         checkpoint, and raises a RunError that says so."""
         prefix = "{}-{}".format(self.run.checkpoint_prefix, step)
+        if self.lock is not None and not self.lock.still_ours():
+            raise runs.RunError(
+                "{} was removed or replaced while this training held it, so another training may be writing into "
+                "the run now; stopped without saving iteration {} (the last checkpoint kept is {}). Deleting the "
+                "lock file does not stop a training: interrupt it instead".format(
+                    self.lock.path, step, self.last_saved))
         try:
             self.saver.save(self.sess, self.run.checkpoint_prefix, global_step=step, write_meta_graph=False)
         except (tf.errors.OpError, OSError) as err:
@@ -107,7 +128,10 @@ class Checkpointer:
     def _rotate(self, newest_step):
         usable = [c for c in self.run.checkpoints() if c.usable and c.step != newest_step]
         for ckpt in usable[:max(0, len(usable) - (self.keep - 1))]:
-            files.remove_checkpoint_files(ckpt.prefix)
+            try:
+                files.remove_checkpoint_files(ckpt.prefix)
+            except OSError as err:  # the new checkpoint is safe; an old one that stays is no reason to stop
+                print("Could not remove the old checkpoint {} ({}); it stays".format(ckpt.name, err.strerror))
 
 
 _REASONS = (("no space", "the disk is full"), ("file too large", "the file grew past the size allowed"),
@@ -131,8 +155,19 @@ def move_aside(run, ckpt):
 
 def check_resumable(checkpoint, graph):
     """A checkpoint without the optimizer state (a converted run) cannot resume: say so, not NotFoundError."""
-    saved = {name for name, _ in tf.train.list_variables(checkpoint)}
-    missing = sorted(v.op.name for v in graph.get_collection(tf.GraphKeys.GLOBAL_VARIABLES) if v.op.name not in saved)
+    saved = dict(tf.train.list_variables(checkpoint))
+    graph_vars = graph.get_collection(tf.GraphKeys.GLOBAL_VARIABLES)
+    # Resource variables take a restored value of any shape, so a checkpoint of another width would only fail
+    # at the first iteration, with a raw reshape error: compare the shapes here.
+    other = [(v.op.name, saved[v.op.name], v.shape.as_list()) for v in graph_vars
+             if v.op.name in saved and list(saved[v.op.name]) != v.shape.as_list()]
+    if other:
+        raise runs.RunError(
+            "{} does not fit this training graph: {} of its variables have other shapes (e.g. {} is {} there, {} "
+            "here), so the run was trained with other settings than these (is its config.json the one it was "
+            "trained with?). Nothing was changed; resume with the settings it was trained with, or train into a "
+            "new output_dir".format(checkpoint, len(other), other[0][0], other[0][1], other[0][2]))
+    missing = sorted(v.op.name for v in graph_vars if v.op.name not in saved)
     if missing and not any("adam" in name.lower() for name in missing):
         raise runs.RunError(
             "{} lacks {} variables of this training graph (e.g. {}): it was written with other training settings, "

@@ -6,7 +6,6 @@ step on the same batch (`model.training_graph`). The pieces the loop calls each 
 `guards` (stop requests, divergence, bad images).
 """
 import os
-import shutil
 import time
 
 import numpy as np
@@ -34,20 +33,22 @@ def check_resumable_with(run, config, allow_split_change=False):
     return trained
 
 
-def start_run(run, config, datasets, allow_split_change=False):
-    """Check the run directory against this config and data, then write config.json and split.json.
+def check_run(run, config, datasets, allow_split_change=False):
+    """Check the run directory against this config and data; returns (the restore plan, whether the split changed).
 
     Called with the run's lock held. Everything that can refuse (another architecture, another split, data
-    that would split otherwise, checkpoints none of which can be restored) does so before anything is written.
-    Returns the restore plan (checkpoints.plan_restore)."""
+    that would split otherwise, checkpoints none of which can be restored) does so here, before anything is
+    written; `record_start` writes once the checkpoint has been restored."""
     trained = check_resumable_with(run, config, allow_split_change)
     changed = run.check_split(datasets, allow_change=allow_split_change or not trained)
-    newest, skipped = plan_restore(run)
+    return plan_restore(run), changed
+
+
+def record_start(run, config, datasets, changed, step):
+    """config.json and (when new or changed) split.json, after the restore that could still refuse."""
     run.save_config(config)
     if changed or not os.path.exists(run.split_path):
-        run.record_split(datasets, step=newest.step if newest else 0)
-    os.makedirs(run.checkpoint_dir, exist_ok=True)
-    return newest, skipped
+        run.record_split(datasets, step=step)
 
 
 def build_graph(config, dataset, device, sample_batch=None, second=None):
@@ -92,23 +93,27 @@ def train(config: Config, run_dir=None, progress=True, max_iterations=None, allo
     x_fixed, c_fixed = fixed_test_batch(config, dataset)
     graph, g, saver, init = build_graph(config, dataset, device, sample_batch=len(x_fixed) or None, second=second)
     run.check_writable(checkpoint_bytes(graph))
-    created = not run.exists()
-    os.makedirs(run.path, exist_ok=True)
+    data = {"first": dataset, "second": second}
+    created = run.make()  # the folders this call made, and only those, are removed if the start fails
     lock = run.lock()
+    sess = None
     try:
         lock.acquire()
-        plan = start_run(run, config, {"first": dataset, "second": second}, allow_split_change)
-    except BaseException:
-        lock.release()
-        if created:
-            shutil.rmtree(run.path, ignore_errors=True)  # a failed start leaves no directory behind
-        raise
-    sess = tf.Session(graph=graph, config=session_config)
-    monitor = None
-    try:
-        checkpoints = Checkpointer(sess, saver, run, config.keep_checkpoints)
+        plan, changed = check_run(run, config, data, allow_split_change)
+        os.makedirs(run.checkpoint_dir, exist_ok=True)
+        sess = tf.Session(graph=graph, config=session_config)
+        checkpoints = Checkpointer(sess, saver, run, config.keep_checkpoints, lock)
         checkpoints.restore_or_initialise(init, plan)
         step = start_step = int(sess.run(g.global_step))
+        record_start(run, config, data, changed, step)
+    except BaseException:
+        if sess is not None:
+            sess.close()
+        lock.release()
+        run.unmake(created)  # a failed start leaves the directory as it found it
+        raise
+    monitor = None
+    try:
         target = config.training_iterations if max_iterations is None else min(
             config.training_iterations, step + int(max_iterations))
         samples = SampleWriter(run, x_fixed, c_fixed, space(config), g)

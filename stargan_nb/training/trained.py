@@ -4,12 +4,14 @@ What evaluation and deployment both start from, so it lives in the stage below t
 Only the generator's variables are restored, so the graph is small and takes any batch size. The
 graph is `networks.generator_on_placeholders`, the same one `freeze` writes to a .pb.
 """
+import sys
 from collections import namedtuple
 
 import numpy as np
 
 from .. import runs
 from ..runs import checkpoint_files as files
+from ..runs.run import problems
 from ..model.networks import G_SCOPE, generator_on_placeholders, variables
 from ..runtime.tfcompat import tf
 
@@ -25,13 +27,23 @@ class Generator:
         with self.graph.as_default():
             saver = tf.train.Saver(var_list=variables(G_SCOPE))
         self.session = tf.Session(graph=self.graph, config=session_config)
+        damaged = []
         for attempt in range(5):
-            self.checkpoint = self.run.find_checkpoint(checkpoint)
+            self.checkpoint = self._pick(checkpoint, damaged)
             self.step = runs.checkpoint_step(self.checkpoint)
             try:
                 saver.restore(self.session, self.checkpoint)
                 return
-            except (tf.errors.NotFoundError, tf.errors.InvalidArgumentError, tf.errors.DataLossError) as err:
+            except tf.errors.DataLossError as err:
+                damaged.append(self.checkpoint)  # its bytes are damaged: the latest asked for, so take the one before
+                if checkpoint is None and attempt < 4:
+                    print("{} is damaged ({}); trying the checkpoint before it".format(
+                        self.checkpoint, err.message.splitlines()[0][:120]), file=sys.stderr)
+                    continue
+                self.session.close()
+                raise runs.RunError("checkpoint {} is damaged ({}); choose another step".format(
+                    self.checkpoint, err.message.splitlines()[0])) from None
+            except (tf.errors.NotFoundError, tf.errors.InvalidArgumentError) as err:
                 # A training beside us may have rotated the latest checkpoint away mid-read: take the new latest.
                 if checkpoint is None and files.problem_of(self.checkpoint) and attempt < 4:
                     continue
@@ -40,6 +52,21 @@ class Generator:
                     "checkpoint {} does not hold this run's generator ({}); it was written by another "
                     "configuration than {}".format(self.checkpoint, err.message.splitlines()[0],
                                                    self.run.config_path)) from None
+
+    def _pick(self, checkpoint, damaged):
+        """The checkpoint asked for; for the latest, the newest usable one not found damaged, saying what it
+        passed over (a reader should not silently show an older step)."""
+        if checkpoint is not None and checkpoint != "latest":
+            return self.run.find_checkpoint(checkpoint)
+        found = self.run.checkpoints()
+        usable = [c for c in found if c.usable and c.prefix not in damaged]
+        if not usable:
+            return self.run.find_checkpoint(None)  # its error says why
+        newer = [c for c in found if c.step > usable[-1].step and not c.usable]
+        if newer:
+            print("using {}: newer checkpoints cannot be restored: {}".format(usable[-1].name, problems(newer)),
+                  file=sys.stderr)
+        return usable[-1].prefix
 
     def _build(self, seed=None):
         self.graph = tf.Graph()
