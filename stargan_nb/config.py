@@ -264,16 +264,15 @@ _RAFD = dict(dataset="folders", c_dim=8, selected_attrs=list(RAFD_EXPRESSIONS), 
 # The reference's --dataset Both: CelebA's five attributes and RaFD's eight expressions.
 _BOTH = dict(dataset="both", output_dir="outputs/both")
 # The toy versions: the toy faces' settings on the toy expressions (data/toy_rafd, 250 people x 8), except
-# the paper's 5 D steps per G step: with one, D's shared layers collapsed (its classification stuck at ln 8,
-# its gradient penalty near 1) within 200 iterations in every try, and with 3 as well; expressions are small
-# shapes, not colours, and D must learn them before G can. G then gets 2,400 updates in 12,000 iterations (with
-# 6,000 and 8,000 one expression or another stayed under 0.90: README, "Your own domains, and two datasets at once").
+# the paper's 5 D steps per G step: expressions are small shapes, not colours, and D must learn them before G
+# can (with fewer D steps its shared layers collapse), and a run long enough for G to learn every expression
+# (README, "Your own domains, and two datasets at once", has the measurements).
 _TOY_EXPRESSIONS = dict(d_train_repeat=5, training_iterations=12000, num_step_decay=9000)
 _TOY_RAFD = dict(_TOY, dataset="folders", c_dim=8, selected_attrs=list(RAFD_EXPRESSIONS),
                  image_root="data/toy_rafd", n_test=400, output_dir="outputs/toy_rafd", **_TOY_EXPRESSIONS)
 # toy_both also asks for expressions on CelebA faces in training (cross_dataset_targets, not in the paper): with the
-# paper's steps alone the expressions carried over to CelebA faces at 0.49-0.58 on average (the reference's own
-# train_multi 0.64), with half the targets crossed at 0.85.
+# paper's steps alone the expressions carry over to CelebA faces far less often (README, "Your own domains, and
+# two datasets at once").
 _TOY_BOTH = dict(_TOY, dataset="both", rafd_image_root="data/toy_rafd", rafd_crop_size=178, rafd_n_test=400,
                  output_dir="outputs/toy_both", cross_dataset_targets=0.5, **_TOY_EXPRESSIONS)
 
