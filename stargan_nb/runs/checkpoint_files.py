@@ -66,7 +66,7 @@ def problem_of(prefix):
         reader = tf.train.NewCheckpointReader(prefix)
         shapes, dtypes = reader.get_variable_to_shape_map(), reader.get_variable_to_dtype_map()
     except Exception as err:  # DataLossError, NotFoundError, ...: an index that does not parse
-        return "its .index cannot be read ({})".format(_first_line(err))
+        return "its .index cannot be read ({})".format(first_line(err))
     need = 0
     for name, shape in shapes.items():
         n = 1
@@ -113,6 +113,6 @@ def remove_temporary_files(folder):
     return removed
 
 
-def _first_line(err):
+def first_line(err):
     text = getattr(err, "message", None) or str(err)
     return text.strip().splitlines()[0][:160] if text.strip() else type(err).__name__

@@ -29,10 +29,10 @@ def checkpoint_bytes(graph):
     return total
 
 
-def plan_restore(run):
+def plan_restore(run, found=None):
     """(the newest usable checkpoint or None, the unusable ones newer than it); a RunError if the run has
-    checkpoints but none that can be restored."""
-    found = run.checkpoints()
+    checkpoints but none that can be restored. found: run.checkpoints(), where already listed."""
+    found = run.checkpoints() if found is None else found
     usable = [c for c in found if c.usable]
     if found and not usable:
         raise runs.RunError(
@@ -66,7 +66,7 @@ class Checkpointer:
                 self.saver.restore(self.sess, newest.prefix)
                 break
             except tf.errors.DataLossError as err:  # its bytes are damaged: skip it like one with a file missing
-                newest.problem = "damaged: " + files._first_line(err)
+                newest.problem = "damaged: " + files.first_line(err)
                 skipped.append(newest)
                 older = [c for c in self.run.checkpoints() if c.usable and c.step < newest.step]
                 newest = older[-1] if older else None
@@ -75,7 +75,7 @@ class Checkpointer:
                     "{} does not fit this training graph ({}): the run was trained with other settings than these "
                     "(is its config.json the one it was trained with?). Nothing was changed; resume with the "
                     "settings it was trained with, or train into a new output_dir".format(
-                        newest.prefix, files._first_line(err))) from None
+                        newest.prefix, files.first_line(err))) from None
         for ckpt in skipped:
             self.skipped.append("{} ({}), moved to {}".format(ckpt.name, ckpt.problem, move_aside(self.run, ckpt)))
         if self.skipped:
@@ -116,7 +116,7 @@ class Checkpointer:
         if files.problem_of(prefix):
             files.remove_checkpoint_files(prefix)
         previous = self.run.latest_checkpoint()
-        reason = files._first_line(err)
+        reason = files.first_line(err)
         plain = next((words for key, words in _REASONS if key in reason.lower()), "the write failed")
         return runs.RunError(
             "could not save the checkpoint of iteration {} in {}: {} ({}). Its partial files were removed; {}. "

@@ -24,9 +24,10 @@ from .guards import StopRequest, TrainingDivergedError, bad_image_error, check_f
 from .monitor import Monitor, SampleWriter
 
 
-def check_resumable_with(run, config, allow_split_change=False):
-    """Refuse a config that may not resume the run there (another network, another split); True if trained."""
-    trained = bool(run.checkpoints())
+def check_resumable_with(run, config, allow_split_change=False, found=None):
+    """Refuse a config that may not resume the run there (another network, another split); True if trained.
+    found: the run's checkpoints, where the caller has listed them already."""
+    trained = bool(run.checkpoints() if found is None else found)
     if run.has_config():
         runs.check_compatible(run.load_config(), config, run.path, trained=trained,
                               allow_split_change=allow_split_change)
@@ -39,9 +40,10 @@ def check_run(run, config, datasets, allow_split_change=False):
     Called with the run's lock held. Everything that can refuse (another architecture, another split, data
     that would split otherwise, checkpoints none of which can be restored) does so here, before anything is
     written; `record_start` writes once the checkpoint has been restored."""
-    trained = check_resumable_with(run, config, allow_split_change)
+    found = run.checkpoints()  # listed and checked once, for both questions
+    trained = check_resumable_with(run, config, allow_split_change, found)
     changed = run.check_split(datasets, allow_change=allow_split_change or not trained)
-    return plan_restore(run), changed
+    return plan_restore(run, found), changed
 
 
 def record_start(run, config, datasets, changed, step):
