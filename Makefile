@@ -83,12 +83,12 @@ test-tf2: test-envs
 
 bench: setup setup-tf2
 	@bash scripts/setup-torch .venv-torch
-	$(PY) bench/compare_reference.py --runs tf1,tf2,torch --tf1-python $(PY) --tf2-python $(TF2_PY) --torch-python .venv-torch/bin/python
+	$(PY) -m bench.compare_reference --runs tf1,tf2,torch --tf1-python $(PY) --tf2-python $(TF2_PY) --torch-python .venv-torch/bin/python
 
 # bf16 needs TensorFlow 2.x (TF 1.15 has no bf16 rewrite for CPUs) and a CPU with AVX512_BF16 or AMX.
 bench-bf16: setup setup-tf2
 	@bash scripts/setup-torch .venv-torch
-	$(PY) bench/compare_reference.py --runs tf2,tf2-bf16,torch,torch-bf16 --tf1-python $(PY) --tf2-python $(TF2_PY) --torch-python .venv-torch/bin/python
+	$(PY) -m bench.compare_reference --runs tf2,tf2-bf16,torch,torch-bf16 --tf1-python $(PY) --tf2-python $(TF2_PY) --torch-python .venv-torch/bin/python
 
 inception: setup
 	$(PY) -m stargan_nb inception --dir data/inception

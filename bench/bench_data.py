@@ -1,6 +1,6 @@
 """Time the toy-faces generator and the tf.data input pipeline; print one JSON line.
 
-Usage: .venv/bin/python bench/bench_data.py [--num-images 5000] [--image-size 128] [--batches 40]
+Usage: .venv/bin/python -m bench.bench_data [--num-images 5000] [--image-size 128] [--batches 40]
 """
 import argparse
 import json
@@ -12,7 +12,7 @@ from stargan_nb.config import Config
 from stargan_nb import data
 from stargan_nb.runtime.tfcompat import TF_VERSION
 
-from bench_train import pipeline_rate  # the same timing as `make bench` (bench/ is on sys.path as a script)
+from bench.bench_train import pipeline_rate  # the same timing as `make bench`
 
 
 def main():

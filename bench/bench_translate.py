@@ -1,6 +1,6 @@
 """Time what the sliders do: one 128 px image through the paper-size generator, plus PNG encoding; and batches.
 
-Usage: .venv/bin/python bench/bench_translate.py [--image-size 128] [--repeats 20]
+Usage: .venv/bin/python -m bench.bench_translate [--image-size 128] [--repeats 20]
 Uses freshly initialised weights (the timing does not depend on them). Prints one JSON line.
 """
 import argparse

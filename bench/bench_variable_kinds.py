@@ -4,7 +4,7 @@ Both graphs live in one process and take turns, a block of iterations each, so t
 tenants, clock changes) falls on both alike; the result is the median of the per-block ratios. Ref variables are
 TF1's default, which accelerator rewrites can leave wrong (model/training_graph.py builds resource variables).
 
-Usage: .venv/bin/python bench/bench_variable_kinds.py [--preset toy --image-size 32 --batch-size 8] [--rounds 8]
+Usage: .venv/bin/python -m bench.bench_variable_kinds [--preset toy --image-size 32 --batch-size 8] [--rounds 8]
 """
 import argparse
 import json

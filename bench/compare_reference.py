@@ -5,7 +5,7 @@ Each named run times one implementation at each size, one after the other on the
     tf2         bench_train.py on TensorFlow 2.x (--tf2-python), fp32
     tf2-bf16    the same with --bf16 (precision_mode allow_mix_precision: grappler's oneDNN bf16 rewrite)
     torch       the reference's bench_peer.py (--torch-python), fp32
-    torch-bf16  the same under torch.autocast("cpu", dtype=torch.bfloat16) (bench_peer_autocast.py)
+    torch-bf16  the same under torch.autocast("cpu", dtype=torch.bfloat16) (reference/peer_autocast.py)
 It prints every measured JSON line, then one summary line per size: s/iteration of each run, the ratio of each
 workbook run to the reference in the same precision (the targets: <= 0.85 at 128 px / 16, <= 0.5 at 64 px / 8),
 the FLOPs of one iteration (counted from the workbook's graph, bench/roofline.py) and the fraction of this CPU's
@@ -14,7 +14,7 @@ that any of the run's TensorFlow builds measured). The
 reference's fractions use the same count: the same networks and losses, though the reference runs G forward once
 more per G update, so it is the rate of useful work. TensorFlow 1.15 has no bf16 mode (runtime/device.py says why).
 
-Usage: .venv/bin/python bench/compare_reference.py --runs tf1,tf2,torch --reference-dir DIR
+Usage: .venv/bin/python -m bench.compare_reference --runs tf1,tf2,torch --reference-dir DIR
 """
 import argparse
 import json
@@ -22,13 +22,13 @@ import os
 import subprocess
 import sys
 
-HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TARGETS = {(128, 16): 0.85, (64, 8): 0.5}  # workbook / reference, s per iteration
 RUNS = ("tf1", "tf2", "tf2-bf16", "torch", "torch-bf16")
 
 
 def last_json_line(cmd):
-    out = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True)
+    out = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True)
     if out.returncode != 0:
         sys.exit("error: {} failed ({}):\n{}".format(" ".join(cmd), out.returncode, out.stderr[-2000:]))
     lines = [l for l in out.stdout.splitlines() if l.startswith("{")]
@@ -40,10 +40,10 @@ def last_json_line(cmd):
 def command(run, a, peer, common):
     if run.startswith("torch"):
         if run == "torch-bf16":
-            return [a.torch_python, os.path.join(HERE, "bench_peer_autocast.py"), peer] + common
+            return [a.torch_python, os.path.join(ROOT, "reference", "peer_autocast.py"), peer] + common
         return [a.torch_python, peer] + common
     python = a.tf1_python if run == "tf1" else a.tf2_python
-    return [python, os.path.join(HERE, "bench_train.py")] + common + (["--bf16"] if run.endswith("bf16") else [])
+    return [python, "-m", "bench.bench_train"] + common + (["--bf16"] if run.endswith("bf16") else [])
 
 
 def summarise(size, batch, rows):

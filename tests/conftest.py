@@ -32,3 +32,17 @@ def toy_rafd_root(tmp_path_factory):
     """Small toy expressions in the folder-per-domain layout: 12 people x 8 expressions, the toy faces' people."""
     from stargan_nb.data.toy_expressions import make_toy_rafd
     return make_toy_rafd(tmp_path_factory.mktemp("toy_rafd") / "rafd", num_people=12, seed=7, progress=False)
+
+
+@pytest.fixture(scope="session")
+def trained_tiny_run(toy_root, tmp_path_factory):
+    """One tiny run trained to its end (10 iterations, checkpoints model-5 and model-10, 12 test images), shared by
+    every test that only reads a trained generator. Tests that write into a run copy it first
+    (`tiny_runs.copy_run`); the teardown fails if anything in the shared one changed."""
+    from tiny_runs import fingerprint, train_tiny
+    run = train_tiny(toy_root, tmp_path_factory.mktemp("trained_tiny") / "run", n_test=12)
+    before = fingerprint(run)
+    yield run
+    after = fingerprint(run)
+    changed = sorted(name for name in set(before) | set(after) if before.get(name) != after.get(name))
+    assert not changed, "a test wrote {} into the shared trained_tiny_run: copy it with tiny_runs.copy_run".format(changed)

@@ -235,7 +235,7 @@ def activation_distance(acts1, acts2):
     Why: scipy's sqrtm of a 2048 x 2048 product takes 10-20 s on 2 cores, and an evaluation makes eight of
     them. When set 1 has n1 <= 2048 rows, sigma1 = A A^T with A = (acts1 - mu1)^T / sqrt(n1 - 1), and the
     nonzero eigenvalues of sigma1 sigma2 are those of the n1 x n1 symmetric matrix A^T sigma2 A; the trace of
-    the square root is the sum of their square roots. The same number (tests/test_fid.py compares it with
+    the square root is the sum of their square roots. The same number (tests/evaluation/test_fid.py compares it with
     TTUR's sqrtm), from an n1 x n1 eigendecomposition. Full-rank sets go through frechet_distance.
     """
     a1, a2 = np.asarray(acts1, np.float64), np.asarray(acts2, np.float64)

@@ -13,7 +13,7 @@ inside the D step's control dependency, so they run after D's update, and so doe
 graph rewrite puts after them (the casts of automatic mixed precision on GPUs, the NPU's fp32 to
 fp16 conversion). TF1's default ref variables share one `read` op per variable between both
 passes: the order then rests on both passes aliasing the variable's storage, which a cast after
-the shared read breaks (tests/test_training_order.py shows both). Checkpoint names are the same
+the shared read breaks (tests/training/test_training_order.py shows both). Checkpoint names are the same
 for both kinds of variable, so runs of either kind load into the other.
 
 The iteration count is the global step, incremented by the D step itself, never by an optimizer:
@@ -52,7 +52,7 @@ def build_training_graph(images, labels, config, device="cpu", c_trg=None, gp_al
     One iteration is then a step on the CelebA batch and a step on this one, as the reference's train_multi,
     through the same two optimizers; d_iteration and g_iteration are lists of fetch dicts, one per step.
     resource_variables=False builds TF1's ref variables instead: only for showing what goes wrong with them
-    under a rewrite (tests/test_training_order.py, bench/bench_variable_kinds.py).
+    under a rewrite (tests/training/test_training_order.py, bench/bench_variable_kinds.py).
     """
     with tf.variable_scope(tf.get_variable_scope(), use_resource=resource_variables), pixel_blocks(device == "cpu"):
         global_step = tf.train.get_or_create_global_step()
