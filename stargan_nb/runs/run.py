@@ -162,13 +162,22 @@ class Run(os.PathLike):
         """The newest usable checkpoint's prefix, or None."""
         return files.newest_usable(self.checkpoint_dir)
 
+    def newest_usable(self, found=None, excluding=()):
+        """(the newest checkpoint that can be restored, or None; the unusable ones newer than it): the one rule
+        for training's restore and every reader. found: self.checkpoints(), where already listed; excluding:
+        prefixes a reader found damaged."""
+        found = self.checkpoints() if found is None else found
+        usable = [c for c in found if c.usable and c.prefix not in excluding]
+        newest = usable[-1] if usable else None
+        return newest, [c for c in found if not c.usable and (newest is None or c.step > newest.step)]
+
     def find_checkpoint(self, checkpoint=None):
         """A checkpoint prefix: the newest usable, a step number, or a path; a clear error when absent."""
         if checkpoint is None or checkpoint == "latest":
             found = self.checkpoints()
-            usable = [c for c in found if c.usable]
-            if usable:
-                return usable[-1].prefix
+            newest, _ = self.newest_usable(found)
+            if newest:
+                return newest.prefix
             if found:
                 raise RunError("{} has no usable checkpoint: {}".format(self.checkpoint_dir, problems(found)))
             raise RunError("{} has no checkpoint yet; train first (03_train.ipynb)".format(self.checkpoint_dir))

@@ -33,13 +33,11 @@ def plan_restore(run, found=None):
     """(the newest usable checkpoint or None, the unusable ones newer than it); a RunError if the run has
     checkpoints but none that can be restored. found: run.checkpoints(), where already listed."""
     found = run.checkpoints() if found is None else found
-    usable = [c for c in found if c.usable]
-    if found and not usable:
+    newest, skipped = run.newest_usable(found)
+    if found and newest is None:
         raise runs.RunError(
             "{} has checkpoints but none can be restored: {}. Nothing was changed. Put the missing files back "
             "(from a copy of the run), or train into a new output_dir".format(run.checkpoint_dir, problems(found)))
-    newest = usable[-1] if usable else None
-    skipped = [c for c in found if not c.usable and (newest is None or c.step > newest.step)]
     return newest, skipped
 
 

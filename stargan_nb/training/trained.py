@@ -58,15 +58,13 @@ class Generator:
         passed over (a reader should not silently show an older step)."""
         if checkpoint is not None and checkpoint != "latest":
             return self.run.find_checkpoint(checkpoint)
-        found = self.run.checkpoints()
-        usable = [c for c in found if c.usable and c.prefix not in damaged]
-        if not usable:
+        newest, newer = self.run.newest_usable(excluding=damaged)
+        if newest is None:
             return self.run.find_checkpoint(None)  # its error says why
-        newer = [c for c in found if c.step > usable[-1].step and not c.usable]
         if newer:
-            print("using {}: newer checkpoints cannot be restored: {}".format(usable[-1].name, problems(newer)),
+            print("using {}: newer checkpoints cannot be restored: {}".format(newest.name, problems(newer)),
                   file=sys.stderr)
-        return usable[-1].prefix
+        return newest.prefix
 
     def _build(self, seed=None):
         self.graph = tf.Graph()

@@ -3,7 +3,6 @@ import subprocess
 from repo_paths import REPO
 
 
-
 def test_without_python37_setup_says_how_to_get_one(tmp_path):
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "PYENV_ROOT": str(tmp_path / "pyenv")}
     r = subprocess.run(["bash", str(REPO / "scripts" / "find-python37")], env=env,

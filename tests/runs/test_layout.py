@@ -19,7 +19,6 @@ from tiny_runs import tiny_config
 from repo_paths import FIXTURES, REPO
 
 
-
 def test_the_module_names_design_md_promises_still_import():
     from stargan_nb.config import Config
     from stargan_nb.data import make_toy_celeba, read_attributes  # noqa: F401

@@ -1,9 +1,12 @@
-"""Run a workbook notebook through papermill, as `make demo` does, into outputs/tests/."""
+"""Run a workbook notebook through papermill, as `make demo` does, into outputs/tests/tf1 or tf2 (one folder per
+suite, as `make test` runs the two suites side by side)."""
 
 import papermill
 from repo_paths import REPO
 
-OUT = REPO / "outputs" / "tests"
+from stargan_nb.runtime.tfcompat import IS_TF2
+
+OUT = REPO / "outputs" / "tests" / ("tf2" if IS_TF2 else "tf1")
 
 
 def run(name, **parameters):
