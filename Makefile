@@ -69,7 +69,17 @@ $(TF2_STAMP): pyproject.toml requirements/py311-tf2.txt
 setup-tf2: $(TF2_STAMP)
 
 # Both suites need both environments: each has the other write checkpoints and .pb files to read back.
-test: test-tf1 test-tf2
+# `make test` runs the two side by side: much of a test's time is one Python thread (graph building, notebook
+# kernels, subprocesses), so on 2 cores both take less than one after the other. Each writes its notebooks to
+# outputs/tests/tf1 or tf2; the TF 2.x suite's report is printed when both are done (outputs/tests/tf2.log).
+test: test-envs
+	@mkdir -p outputs/tests; rm -f outputs/tests/tf2.rc
+	@( $(TF2_PY) -m pytest tests -p no:cacheprovider > outputs/tests/tf2.log 2>&1; echo $$? > outputs/tests/tf2.rc ) & \
+	  other=$$!; trap 'kill $$other 2>/dev/null' INT TERM; \
+	  echo "TF 2.x suite started beside this one; its report follows this one's (outputs/tests/tf2.log)"; \
+	  $(PY) -m pytest tests -p no:cacheprovider; tf1=$$?; wait; \
+	  echo "=== TF 2.x suite ($(TF2_VENV)) ==="; cat outputs/tests/tf2.log; tf2=$$(cat outputs/tests/tf2.rc); \
+	  echo "TF 1.15 suite: exit $$tf1; TF 2.x suite: exit $$tf2"; [ "$$tf1" = 0 ] && [ "$$tf2" = 0 ]
 
 test-envs: setup setup-tf2
 	@bash scripts/setup-browser .venv-browser || echo "(the browser test will be skipped outside CI)"

@@ -22,6 +22,18 @@ def toy_config(toy_root):
                          metadata_path=str(toy_root / "list_attr_celeba.txt"), n_test=40)
 
 
+def pytest_collection_modifyitems(config, items):
+    """Tests marked tf115_suite_only do not use the suite's TensorFlow (the browser test drives JupyterLab from
+    .venv whichever suite runs it): the TF 2.x suite deselects them, so they run once and no skip is counted."""
+    from stargan_nb.runtime.tfcompat import IS_TF2
+    if not IS_TF2:
+        return
+    once = [item for item in items if item.get_closest_marker("tf115_suite_only")]
+    if once:
+        config.hook.pytest_deselected(items=once)
+        items[:] = [item for item in items if not item.get_closest_marker("tf115_suite_only")]
+
+
 def write_attr_file(path, text):
     path.write_text(text)
     return path

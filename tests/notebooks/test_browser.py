@@ -20,6 +20,8 @@ from repo_paths import REPO, SUPPORT
 
 BROWSER_PY = REPO / ".venv-browser" / "bin" / "python"
 SHOTS = REPO / "outputs" / "browser"
+# JupyterLab runs from .venv whichever suite runs this test: once is enough (tests/conftest.py).
+pytestmark = pytest.mark.tf115_suite_only
 
 
 def _require_browser():
