@@ -113,10 +113,10 @@ inception: setup
 	$(PY) -m stargan_nb inception --dir data/inception
 
 train: setup
-	$(VENV)/bin/papermill notebooks/03_train.ipynb outputs/$(PRESET)_train.ipynb -p preset $(PRESET) --cwd notebooks
+	$(PY) -m papermill notebooks/03_train.ipynb outputs/$(PRESET)_train.ipynb -p preset $(PRESET) --cwd notebooks
 
 lab: setup
-	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --no-browser --notebook-dir=notebooks $(ROOT_FLAG)
+	$(PY) -m jupyter lab --ip=127.0.0.1 --no-browser --notebook-dir=notebooks $(ROOT_FLAG)
 
 clean:
 	rm -rf $(VENV) $(TF2_VENV) .venv-browser .venv-torch outputs/demo outputs/tests outputs/browser
