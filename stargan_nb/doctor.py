@@ -268,8 +268,8 @@ def diagnose(device="auto", preset="toy", overrides=None, run_dir=None):
         lines += cann_checks()
         lines += npu_smi_checks()
         lines += npu_folder_checks()
-        lines.append(Line("precision_mode", "info", "{} (this GAN starts best with allow_mix_precision or "
-                          "allow_fp32_to_fp16, both with loss scaling: 00, 'On an Ascend 910')".format(
+        lines.append(Line("precision_mode", "info", "{} (start with allow_fp32_to_fp16, the default, then "
+                          "ModelZoo's allow_mix_precision; both scale the loss: 00, step 3)".format(
                               config.precision_mode), ""))
     elif chosen == "gpu":
         lines += gpu_checks(tf.__version__, gpu_seen, build_cuda(tf))
