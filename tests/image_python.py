@@ -36,6 +36,9 @@ def make(image: Path, packages=True) -> Path:
     for entry in base.iterdir():
         if entry.name != "site-packages":
             (lib / entry.name).symlink_to(entry)
+    # A shared libpython found relative to the executable ($ORIGIN/../lib, as conda builds it) is found here too.
+    for shared in Path(sysconfig.get_config_var("LIBDIR") or "/nonexistent").glob("libpython*"):
+        (image / "lib" / shared.name).symlink_to(shared)
     if not packages:
         return python
     ours = Path(sysconfig.get_paths()["purelib"])
