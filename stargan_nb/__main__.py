@@ -1,5 +1,6 @@
 """The workbook's command line: `python -m stargan_nb [--debug] <command> [options]` (`--help` after a command).
 
+    doctor     can training start here? one line per check (device, drivers, data, disk), each failure with its fix
     demo       run the notebooks headless on the toy faces into outputs/demo/ (what `make demo` does)
     train      train or resume a run
     accuracy   the toy oracle's target / kept accuracy of a run's checkpoints
@@ -14,6 +15,7 @@ import importlib
 import sys
 
 COMMANDS = {
+    "doctor": "stargan_nb.doctor",
     "demo": "stargan_nb.demo",
     "train": "stargan_nb.training.loop",
     "accuracy": "stargan_nb.evaluation.accuracy",

@@ -105,8 +105,29 @@ def load_frozen(pb_path):
     return translate
 
 
-def atc_command(pb_path, soc_version="Ascend310", batch_size=1, output=None):
-    """The ATC command that compiles the .pb to an .om for Ascend inference, from the sidecar."""
+# ATC's --soc_version is "Ascend" followed by the Name column of `npu-smi info` on the target machine.
+SOC_VERSIONS = {"Ascend310": "Atlas 200/300 inference (Ascend 310)",
+                "Ascend310P3": "Atlas 300I Pro / 300V Pro inference (Ascend 310P)",
+                "Ascend910": "Atlas 800 9000 training (Ascend 910; Ascend910A or Ascend910B<n> as npu-smi names "
+                             "newer chips)"}
+# ATC's --precision_mode: force_fp16 is its default (everything fp16 that can be); must_keep_origin_dtype keeps
+# the .pb's fp32 (an operator without an fp32 kernel on the chip's AI Core falls back to the slower AI CPU).
+ATC_PRECISION_MODES = ("force_fp16", "allow_fp32_to_fp16", "allow_mix_precision", "force_fp32",
+                       "must_keep_origin_dtype")
+
+
+def atc_command(pb_path, soc_version="Ascend310", batch_size=1, output=None, precision_mode="force_fp16"):
+    """The ATC command that compiles the .pb to an .om for Ascend inference, from the sidecar.
+
+    --framework=3 says the model is a TensorFlow .pb (ATC's numbering: 0 Caffe, 1 MindSpore, 3 TensorFlow,
+    5 ONNX). precision_mode: force_fp16 (ATC's default, the fastest) or must_keep_origin_dtype (the .pb's fp32).
+    """
+    if precision_mode not in ATC_PRECISION_MODES:
+        raise ValueError("precision_mode must be one of {} for ATC, got {!r}".format(
+            ", ".join(ATC_PRECISION_MODES), precision_mode))
+    if not str(soc_version).startswith("Ascend"):
+        raise ValueError("soc_version must be 'Ascend' followed by the Name column of `npu-smi info` (e.g. {}), "
+                         "got {!r}".format(", ".join(SOC_VERSIONS), soc_version))
     with open(sidecar_path(pb_path)) as f:
         info = json.load(f)
     s, c_dim = info["image_size"], info["c_dim"]
@@ -114,7 +135,7 @@ def atc_command(pb_path, soc_version="Ascend310", batch_size=1, output=None):
     output = output or os.path.splitext(str(pb_path))[0]
     args = ["atc", "--model=" + str(pb_path), "--framework=3", "--soc_version=" + soc_version,
             "--input_format=NHWC", "--input_shape=" + shapes, "--out_nodes=" + OUTPUT + ":0",
-            "--output=" + output]
+            "--precision_mode=" + precision_mode, "--output=" + output]
     return " ".join(shlex.quote(a) for a in args)
 
 

@@ -1,5 +1,6 @@
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -7,8 +8,8 @@ import numpy as np
 import pytest
 
 from stargan_nb import runs
-from stargan_nb.deploy import freeze
-from stargan_nb.deploy.inference import Generator
+from stargan_nb.deploy import freeze, half_precision, msame_io
+from stargan_nb.deploy.inference import Generator, open_run
 from stargan_nb.runtime.tfcompat import tf
 
 
@@ -95,10 +96,98 @@ def test_command_line_like_the_model_cards(trained_tiny_run, tmp_path):
 
 
 def test_07_freeze_pb_notebook(trained_tiny_run, tmp_path):
+    """07 end to end, its last step given an msame output folder made by the stand-in msame (below) from the
+    x.bin and c.bin 07 writes for the same first test image and target."""
     from notebook_runner import outputs_of, run
+    from stargan_nb.model.labels import create_labels, space
     pb = tmp_path / "nb.pb"
-    text, images = outputs_of(run("07_freeze_pb.ipynb", run_dir=trained_tiny_run, pb_path=str(pb), n_images=3))
+    freeze.freeze_generator(trained_tiny_run, str(pb))
+    G, config, _, x, c_org = open_run(trained_tiny_run, None, 3)
+    G.close()
+    inputs = msame_io.write_inputs(tmp_path, str(pb), x[:1], create_labels(c_org, space(config))[0][:1])
+    stand_in_msame(freeze.atc_command(str(pb)), inputs, tmp_path / "device")
+    text, images = outputs_of(run("07_freeze_pb.ipynb", run_dir=trained_tiny_run, pb_path=str(pb), n_images=3,
+                                  om_output_dir=str(tmp_path / "device"),
+                                  om_precision_mode="must_keep_origin_dtype"))
     assert pb.exists() and (tmp_path / "nb.json").exists()
     assert "max |pb - checkpoint| over 3 images x 5 targets" in text
-    assert "atc --model=" in text and "--out_nodes=x_fake:0" in text
-    assert images == 1
+    assert "atc --model=" in text and "--out_nodes=x_fake:0" in text and "--precision_mode=force_fp16" in text
+    assert "msame --model " + str(tmp_path / "nb.om") in text and "x.bin,".format() in text
+    assert re.search(r"fp16 throughout: +max [0-9.]+, mean [0-9.]+ pixel levels \(3 images", text)
+    assert re.search(r"max \|om - pb\| 0\.00, mean 0\.000 pixel levels", text), text[-2000:]
+    assert images == 2
+
+
+# msame and ATC cannot run here: `stand_in_msame` is a STAND-IN that does what msame does with the files (reads
+# each input as raw float32 in the shape of ATC's --input_shape, runs the model, writes
+# <output>/<date_time>/<model>_output_0.bin or .txt), with the frozen .pb in place of the .om.
+@pytest.fixture(scope="module")
+def frozen(trained_tiny_run, tmp_path_factory):
+    run = trained_tiny_run
+    pb = tmp_path_factory.mktemp("pb") / "stargan_model.pb"
+    freeze.freeze_generator(run, str(pb))
+    G, config, _, x, c_org = open_run(run, None, 4)
+    G.close()
+    return str(pb), x, c_org
+
+
+def stand_in_msame(atc, inputs, output_dir, outfmt="BIN"):
+    shapes = re.search(r"--input_shape=([^' ]+)", atc).group(1)
+    arrays = [np.fromfile(path, dtype="<f4").reshape([int(v) for v in spec.split(":")[1].split(",")])
+              for path, spec in zip(inputs, shapes.split(";"))]
+    model = re.search(r"--model=(\S+)", atc).group(1)
+    result = freeze.load_frozen(model)(*arrays)
+    folder = output_dir / "20261201_031500"
+    folder.mkdir(parents=True)
+    if outfmt == "BIN":
+        result.astype("<f4").tofile(str(folder / "stargan_model_output_0.bin"))
+    else:
+        np.savetxt(str(folder / "stargan_model_output_0.txt"), result.reshape(-1, result.shape[-1]), fmt="%.7g")
+    return result
+
+
+@pytest.mark.parametrize("outfmt", ["BIN", "TXT"])
+def test_inputs_written_for_msame_and_its_output_read_back(frozen, tmp_path, outfmt):
+    pb, x, c_org = frozen
+    atc = freeze.atc_command(pb, batch_size=2, precision_mode="must_keep_origin_dtype")
+    paths = msame_io.write_inputs(tmp_path, pb, x[:2], c_org[:2], batch_size=2)
+    assert [p.rsplit("/", 1)[1] for p in paths] == ["x.bin", "c.bin"]
+    expected = stand_in_msame(atc, paths, tmp_path / "out", outfmt)
+    back = msame_io.read_output(msame_io.find_output(tmp_path / "out"), pb, batch_size=2)
+    assert back.shape == x[:2].shape
+    assert np.abs(back - freeze.load_frozen(pb)(x[:2], c_org[:2])).max() < 1e-5
+    assert np.abs(back - expected).max() < 1e-5
+    pixels = msame_io.to_pixels(back)
+    assert pixels.dtype == np.uint8 and pixels.shape == x[:2].shape
+
+
+def test_a_wrong_batch_or_an_fp16_output_is_named(frozen, tmp_path):
+    pb, x, c_org = frozen
+    with pytest.raises(msame_io.MsameFileError, match="batch size 1 takes x_real"):
+        msame_io.write_inputs(tmp_path, pb, x[:2], c_org[:2])
+    half = tmp_path / "m_output_0.bin"
+    np.zeros(x[:1].size, np.float16).tofile(str(half))
+    with pytest.raises(msame_io.MsameFileError, match="half the size"):
+        msame_io.read_output(half, pb)
+    with pytest.raises(msame_io.MsameFileError, match="no \\*_output_0"):
+        msame_io.find_output(tmp_path / "nothing")
+
+
+def test_the_atc_command_names_precision_and_chip(frozen):
+    pb, _, _ = frozen
+    for soc in freeze.SOC_VERSIONS:
+        cmd = freeze.atc_command(pb, soc_version=soc)
+        assert "--soc_version=" + soc in cmd and "--precision_mode=force_fp16" in cmd
+    with pytest.raises(ValueError, match="precision_mode must be one of"):
+        freeze.atc_command(pb, precision_mode="fp16")
+    with pytest.raises(ValueError, match="npu-smi info"):
+        freeze.atc_command(pb, soc_version="910B4")
+
+
+def test_fp16_weights_and_activations_move_pixels_a_little(frozen):
+    pb, x, c_org = frozen
+    f32 = freeze.load_frozen(pb)(x, c_org)
+    rounded = msame_io.pixel_difference(f32, half_precision.load_rounded_fp16(pb)(x, c_org))
+    computed = msame_io.pixel_difference(f32[:2], half_precision.load_fp16(pb)(x[:2], c_org[:2]))
+    assert 0 < rounded[1] <= rounded[0] < 4   # fp16 storage moves pixels, by less than a few levels
+    assert 0 < computed[1] <= computed[0] < 40 and np.isfinite(computed[0])

@@ -14,6 +14,8 @@ def test_00_npu_session_on_this_cpu():
     assert "chosen device: cpu" in text
     assert "intra_op_parallelism_threads" in text
     assert "[[12. 12.]" in text
+    assert "training can start" in text and "free disk" in text  # doctor's table, at the top
+    assert "npu-smi: npu-smi is not on PATH (expected off an Ascend host)" in text
 
 
 def test_02_model_building(toy_root):
