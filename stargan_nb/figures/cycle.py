@@ -11,6 +11,12 @@ def batch_targets(c_org, seed=0):
     return np.asarray(c_org)[np.random.RandomState(seed).permutation(len(c_org))]
 
 
+def changed_rows(c_org, c_trg, n=4):
+    """The first n rows whose target differs from their own labels (a shuffle can hand an image its own)."""
+    rows = [i for i in range(len(c_org)) if (np.asarray(c_org[i]) != np.asarray(c_trg[i])).any()]
+    return rows[:n]
+
+
 def cycle(gen, x, c_org, c_trg):
     """The four images of the cycle for each input: {column title: images}, titles as COLUMNS."""
     fake = gen(x, c_trg)
@@ -43,15 +49,15 @@ def cycle_figure(images, changes, scale=1.5, vmax=1.0):
         for name in COLUMNS[1:]:
             d = difference(images[name][i], x[i])
             panels.append((to_uint8(images[name][i]), None, name))
-            panels.append((d, "magma", "|{} - x|\nmean {:.3f}".format(name.split("(")[0] + "(...)", d.mean())))
+            panels.append((d, "magma", "|{} - x|\nmean {:.3f}".format(name, d.mean())))
         for j, (img, cmap, title) in enumerate(panels):
             ax = axes[i][j]
             ax.imshow(img, cmap=cmap, vmin=0 if cmap else None, vmax=vmax if cmap else None, interpolation="nearest")
             ax.set_xticks([])
             ax.set_yticks([])
             ax.set_title(title if cmap or i == 0 else "", fontsize=7)
-        axes[i][0].set_ylabel("\n".join(changes[i]) or "(no change)", fontsize=7, rotation=0, ha="right",
-                              va="center")
+        axes[i][0].text(-0.08, 0.5, "\n".join(changes[i]) or "(same labels)", transform=axes[i][0].transAxes,
+                        ha="right", va="center", fontsize=8, color="red")
     fig.tight_layout()
     return fig
 
