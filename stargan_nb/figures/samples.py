@@ -17,19 +17,17 @@ def pick_samples(run_dir, steps=(250, 500, 1000, 2000)):
 
 
 def stacked_sample_grids(picked, width=9.0):
-    """The picked grids stacked vertically, each titled with its iteration, at `width` inches (each PNG already
-    names its columns at the top)."""
+    """The picked grids stacked vertically at `width` inches; each PNG already names its iteration and columns."""
     import numpy as np
     from PIL import Image
     from ..viz import _plt
     plt = _plt()
     images = [np.asarray(Image.open(path).convert("RGB")) for _, path in picked]
-    heights = [width * img.shape[0] / img.shape[1] + 0.35 for img in images]
+    heights = [width * img.shape[0] / img.shape[1] + 0.2 for img in images]
     fig, axes = plt.subplots(len(images), 1, figsize=(width, sum(heights)), squeeze=False,
                              gridspec_kw=dict(height_ratios=heights))
-    for ax, img, (step, _) in zip(axes[:, 0], images, picked):
+    for ax, img in zip(axes[:, 0], images):
         ax.imshow(img, interpolation="nearest")
         ax.axis("off")
-        ax.set_title("iteration {:,}".format(step), fontsize=10, loc="left")
     fig.tight_layout()
     return fig
