@@ -24,3 +24,9 @@ def test_an_iterated_bar_closes_with_its_count(monkeypatch, capsys):
     monkeypatch.setenv(progress_module.HEADLESS, "1")
     assert [i * 2 for i in progress(range(3), desc="Inception features", unit="batch")] == [0, 2, 4]
     assert capsys.readouterr().out.startswith("Inception features: 3/3 batch in ")
+
+
+def test_a_bar_with_nothing_to_do_says_so(monkeypatch, capsys):
+    monkeypatch.setenv(progress_module.HEADLESS, "1")
+    progress(total=3000, desc="training", unit="it", initial=3000).close()
+    assert capsys.readouterr().out == "training: 3000/3000 it, nothing left to do, resumed at 3000\n"

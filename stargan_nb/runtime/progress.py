@@ -48,10 +48,12 @@ class Progress:
         """'training: 3000/3000 it in 312 s (9.62 it/s); D 0.123, ...': where the job stands, in one line."""
         seconds = time.time() - self.t0
         done = self.n - self.initial
-        rate = done / seconds if seconds > 0 else float("nan")
-        text = "{}: {}{} {} in {:.0f} s ({:.2f} {}/s)".format(
-            self.desc, self.n, "/{}".format(self.total) if self.total is not None else "", self.unit, seconds, rate,
-            self.unit)
+        count = "{}: {}{} {}".format(self.desc, self.n, "/{}".format(self.total) if self.total is not None else "",
+                                     self.unit)
+        if done:
+            text = count + " in {:.0f} s ({:.2f} {}/s)".format(seconds, done / max(seconds, 1e-9), self.unit)
+        else:
+            text = count + ", nothing left to do"
         if self.initial:
             text += ", resumed at {}".format(self.initial)
         if self.postfix:
