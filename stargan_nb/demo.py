@@ -42,15 +42,19 @@ FILE_NAME = re.compile(r"(?<![\w<>*{}/.-])([\w./-]*\w\.(?:om|pb|json|jsonl|png|n
 BAR_FRAME = re.compile(r"(\d+)%\|")
 
 
+def _text(value):
+    """A notebook's multi-line string, stored as one string or as a list of lines."""
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return "".join(value)
+    return value if isinstance(value, str) else None
+
+
 def _output_texts(cell):
     for out in cell.get("outputs", []):
-        if out.get("output_type") == "stream":
-            yield out.get("text", "")
-        for value in out.get("data", {}).values():
-            if isinstance(value, str):
-                yield value
-            elif isinstance(value, list) and all(isinstance(v, str) for v in value):
-                yield "".join(value)
+        values = [out.get("text")] + list(out.get("data", {}).values())
+        for text in map(_text, values):
+            if text is not None:
+                yield text
 
 
 def _last_frames(text):
@@ -63,7 +67,8 @@ def executed_problems(paths, roots):
     """What a reader of these executed notebooks would trip on: a progress bar whose last visible frame is
     0 % (a widget frozen at its first frame, or a bar that never moved), and a markdown cell naming a file
     that exists under none of `roots` (the workbook and its outputs) and that no output of the notebook
-    mentions. Returns one line per problem, naming the notebook and the cell."""
+    mentions (a fenced command block is the reader's to run, so its output names are not checked). Returns one
+    line per problem, naming the notebook and the cell."""
     names = set()
     for root in roots:
         for folder, dirs, files in os.walk(str(root)):
@@ -76,7 +81,8 @@ def executed_problems(paths, roots):
         for k, cell in enumerate(cells):
             where = "{} cell {}".format(os.path.basename(str(path)), k)
             if cell["cell_type"] == "markdown":
-                for name in FILE_NAME.findall("".join(cell["source"])):
+                prose = re.sub(r"```.*?```", "", _text(cell["source"]), flags=re.S)  # commands for the reader to run
+                for name in FILE_NAME.findall(prose):
                     base = name.rstrip(".").split("/")[-1]
                     stem = base.rsplit(".", 1)[0]
                     if base not in names and base not in said and not re.search(r"\b{}\b".format(re.escape(stem)), said):

@@ -27,11 +27,13 @@ def test_the_check_catches_a_frozen_bar_and_a_file_nothing_wrote(tmp_path):
     widget = {"output_type": "display_data", "metadata": {},
               "data": {"text/plain": "training:   0%|          | 0/3000 [00:00<?, ?it/s]",
                        "application/vnd.jupyter.widget-view+json": {"model_id": "x"}}}
-    redrawn = {"output_type": "stream", "name": "stderr", "text": "checking images:   0%| | 0/9\rchecking images: 100%|#| 9/9\n"}
+    redrawn = {"output_type": "stream", "name": "stderr",   # as papermill stores it: a list of lines
+               "text": ["checking images:   0%| | 0/9\rchecking images: 100%|#| 9/9\n", "done\n"]}
     printed = {"output_type": "stream", "name": "stdout", "text": "atc --output=out/stargan_model ...\n"}
     bad = notebook(tmp_path / "bad.ipynb", [markdown("The command writes `stargan.om` and `eval.json`."),
                                             code_with(widget)])
-    good = notebook(tmp_path / "good.ipynb", [markdown("It writes `stargan_model.om` and `eval.json`."),
+    good = notebook(tmp_path / "good.ipynb", [markdown("It writes `stargan_model.om` and `eval.json`.\n```bash\n"
+                                                       "papermill 03_train.ipynb outputs/mine.ipynb\n```"),
                                               code_with(redrawn), code_with(printed)])
     found = executed_problems([bad, good], [tmp_path / "run"])
     assert found == ["bad.ipynb cell 0: names stargan.om, which nothing wrote",
