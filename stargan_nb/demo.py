@@ -2,10 +2,15 @@
 
 Each notebook runs through papermill exactly as a person would run it in JupyterLab;
 the executed copies (with their plots) are the demo's output. Joint training (08) does not fit in the
-demo's 15 minutes: `make demo-multi` (`--multi`) trains it in outputs/toy_both, and `make demo` then
-shows that run in 08 without training.
+demo's 15 minutes: `make demo` runs 08 without training (its datasets, labels and mask vector; its
+translations too once `make demo-multi` (`--multi`) has trained the joint run in outputs/toy_both).
+The executed copies are then read as a reader would: a progress bar left at 0 % or a markdown cell naming a
+file nothing wrote fails the demo (`executed_problems`).
 """
 import argparse
+import json
+import os
+import re
 import time
 
 from .config import PRESETS
@@ -30,6 +35,65 @@ DEMO_NOTEBOOKS = [
 ]
 MULTI_RUN = PRESETS["toy_both"]["output_dir"]
 MULTI_NOTEBOOK = "08_multi_dataset.ipynb"
+
+# A file a markdown cell names: a path-like word ending in one of these (templates with <step> or * are skipped).
+FILE_NAME = re.compile(r"(?<![\w<>*{}/.-])([\w./-]*\w\.(?:om|pb|json|jsonl|png|npz|txt|csv|ipynb))(?![\w<>*{}])")
+# A tqdm frame: "training:  37%|###7      | 1110/3000".
+BAR_FRAME = re.compile(r"(\d+)%\|")
+
+
+def _text(value):
+    """A notebook's multi-line string, stored as one string or as a list of lines."""
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return "".join(value)
+    return value if isinstance(value, str) else None
+
+
+def _output_texts(cell):
+    for out in cell.get("outputs", []):
+        values = [out.get("text")] + list(out.get("data", {}).values())
+        for text in map(_text, values):
+            if text is not None:
+                yield text
+
+
+def _last_frames(text):
+    """The frame a reader sees on each line: a line rewritten with carriage returns shows its last part."""
+    return [line.split("\r")[-1] if line.split("\r")[-1].strip() else line.rstrip("\r").split("\r")[-1]
+            for line in text.split("\n")]
+
+
+def executed_problems(paths, roots):
+    """What a reader of these executed notebooks would trip on: a progress bar whose last visible frame is
+    0 % (a widget frozen at its first frame, or a bar that never moved), and a markdown cell naming a file
+    that exists under none of `roots` (the workbook and its outputs) and that no output of the notebook
+    mentions (a fenced command block is the reader's to run, so its output names are not checked). Returns one
+    line per problem, naming the notebook and the cell."""
+    names = set()
+    for root in roots:
+        for folder, dirs, files in os.walk(str(root)):
+            dirs[:] = [d for d in dirs if not d.startswith(".")]
+            names.update(files)
+    found = []
+    for path in paths:
+        cells = json.loads(open(str(path), encoding="utf-8").read())["cells"]
+        said = "\n".join(t for cell in cells for t in _output_texts(cell))
+        for k, cell in enumerate(cells):
+            where = "{} cell {}".format(os.path.basename(str(path)), k)
+            if cell["cell_type"] == "markdown":
+                prose = re.sub(r"```.*?```", "", _text(cell["source"]), flags=re.S)  # commands for the reader to run
+                for name in FILE_NAME.findall(prose):
+                    base = name.rstrip(".").split("/")[-1]
+                    stem = base.rsplit(".", 1)[0]
+                    if base not in names and base not in said and not re.search(r"\b{}\b".format(re.escape(stem)), said):
+                        found.append("{}: names {}, which nothing wrote".format(where, name))
+                continue
+            for text in _output_texts(cell):
+                for frame in _last_frames(text):
+                    m = BAR_FRAME.search(frame)
+                    if m and int(m.group(1)) == 0:
+                        found.append("{}: a progress bar left at 0%: {}".format(where, frame.strip()[:100]))
+    return found
 
 def run_notebook(name, out_dir, parameters, cwd=None):
     import papermill
@@ -56,8 +120,11 @@ def main(argv=None):
     notebooks = list(DEMO_NOTEBOOKS)
     if args.multi:
         notebooks = [(MULTI_NOTEBOOK, {"train": True})]
-    elif runs.latest_checkpoint(resolve(MULTI_RUN)):
-        notebooks.append((MULTI_NOTEBOOK, {"train": False}))  # the joint run make demo-multi trained
+    else:
+        notebooks.append((MULTI_NOTEBOOK, {"train": False}))  # its labels and mask; the joint run when it exists
+    # No one watches these runs: progress bars print their state as lines, not as widgets frozen at 0 %.
+    from .runtime.progress import HEADLESS
+    os.environ[HEADLESS] = "1"
     for name, params in notebooks:
         t0 = time.time()
         print("running {} ...".format(name), flush=True)
@@ -79,10 +146,13 @@ def main(argv=None):
                   acc["mean_target"], acc["min_target"], acc["mean_kept"], acc["step"],
                   acc["max_background_move"], acc["max_skin_move"]))
     if not args.multi and not runs.latest_checkpoint(resolve(MULTI_RUN)):
-        print("\n08_multi_dataset (joint CelebA + RaFD training) was not run: it needs the joint toy run, which "
-              "`make demo-multi` trains in {} (it does not fit in the demo's 15 minutes)".format(MULTI_RUN))
+        print("\n08_multi_dataset showed its datasets, labels and mask vector; its translations need the joint toy "
+              "run, which `make demo-multi` trains in {} (it does not fit in the demo's 15 minutes)".format(MULTI_RUN))
+    problems = executed_problems([out_dir / name for name, _ in notebooks], [workbook_root()])
+    for line in problems:
+        print("reader's problem: " + line)
     print("\nseconds per notebook: " + ", ".join("{} {:.0f}".format(n.split("_")[0], t) for n, t in times))
     print("\nDemo finished in {:.0f} s. Open the executed notebooks in {} (make lab, then File > Open),"
           " or view them with: jupyter nbconvert --to html {}/*.ipynb".format(
               time.time() - start, out_dir, out_dir))
-    return 0
+    return 1 if problems else 0

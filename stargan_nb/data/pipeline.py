@@ -62,8 +62,8 @@ def find_unreadable_images(paths, progress=True, workers=4):
         with ThreadPoolExecutor(workers) as pool:
             results = pool.map(check, paths)
             if progress:
-                from tqdm.auto import tqdm
-                results = tqdm(results, total=len(paths), desc="checking images", unit="img")
+                from ..runtime.progress import progress
+                results = progress(results, total=len(paths), desc="checking images", unit="img")
             return [r for r in results if r is not None]
     finally:
         session.close()

@@ -176,8 +176,8 @@ def make_toy_rafd(root, num_people=250, seed=0, progress=True, workers=None):
     jobs = [(int(seed), p, root) for p in range(1, int(num_people) + 1)]
     bar = None
     if progress:
-        from tqdm.auto import tqdm
-        bar = tqdm(total=len(jobs), desc="toy expressions", unit="person")
+        from ..runtime.progress import progress
+        bar = progress(total=len(jobs), desc="toy expressions", unit="person")
     import multiprocessing
     workers = workers or min(os.cpu_count() or 1, 8)
     if workers > 1 and len(jobs) >= 25 and "fork" in multiprocessing.get_all_start_methods():

@@ -240,8 +240,8 @@ def make_toy_celeba(root, num_images=5000, seed=0, progress=True, workers=None):
     workers = workers or min(os.cpu_count() or 1, 8)
     bar = None
     if progress:
-        from tqdm.auto import tqdm
-        bar = tqdm(total=num_images, desc="toy faces", unit="img")
+        from ..runtime.progress import progress
+        bar = progress(total=num_images, desc="toy faces", unit="img")
     rows = []
     import multiprocessing
     if workers > 1 and num_images >= 200 and "fork" in multiprocessing.get_all_start_methods():

@@ -77,8 +77,8 @@ class AttributeJudge:
                 sess.run(tf.global_variables_initializer())
                 it = range(iterations)
                 if progress:
-                    from tqdm.auto import tqdm
-                    it = tqdm(it, desc="attribute classifier", unit="it")
+                    from ..runtime.progress import progress
+                    it = progress(it, desc="attribute classifier", unit="it")
                 for _ in it:
                     _, value = sess.run([step, loss])
                 saver.save(sess, os.path.join(directory, SCOPE), global_step=iterations, write_meta_graph=False)

@@ -152,8 +152,8 @@ class InceptionFeatures:
         out = np.empty((n, int(self.output.shape[-1])), np.float32)
         starts = range(0, n, batch_size)
         if progress:
-            from tqdm.auto import tqdm
-            starts = tqdm(starts, desc="Inception features", unit="batch")
+            from ..runtime.progress import progress
+            starts = progress(starts, desc="Inception features ({} images)".format(n), unit="batch")
         for i in starts:
             batch = images[i:i + batch_size].astype(np.float32)
             out[i:i + len(batch)] = self.session.run(self.output, {self.input: batch}).reshape(len(batch), -1)

