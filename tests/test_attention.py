@@ -161,7 +161,8 @@ def test_joint_training_with_the_npu_stand_in_and_loss_scaling_builds_and_steps(
     from stargan_nb.model.training_graph import build_training_graph, run_iteration
     npu_stand_in.install(tmp_path, monkeypatch)
     try:
-        config = tiny_joint_config(toy_root, toy_rafd_root, attention=True, precision_mode="allow_mix_precision")
+        config = tiny_joint_config(toy_root, toy_rafd_root, attention=True, precision_mode="allow_mix_precision",
+                                   d_train_repeat=1)  # every iteration has its G step
         with tf.Graph().as_default():
             def batch(dim):
                 x = tf.random.uniform([config.batch_size, 16, 16, 3], -1, 1)
