@@ -58,6 +58,15 @@ class Config:
     # reverse), judged by D's classifier for that dataset. The paper's train_multi never asks for such a
     # translation; Figure 1 then rests on generalisation alone (README, "Two datasets at once").
     cross_dataset_targets: float = 0.0
+    # Not in the paper (False keeps it out): G's last block also emits a one-channel attention mask A (sigmoid)
+    # beside its colour image C (tanh) and returns A*C + (1-A)*x, so it says where it changes the image and the
+    # rest passes through (GANimation, Pumarola et al. 2018). The penalties of the translation's and the
+    # reconstruction's masks keep that region small (lambda_att_mean * mean A) and smooth (lambda_att_tv * the
+    # summed |differences| of neighbouring pixels, per image). GANimation's weights: 0.1, and 1e-5 on a sum over
+    # its batch of 25 masks, i.e. 2.5e-4 per mask (README, "Keeping the person").
+    attention: bool = False
+    lambda_att_mean: float = 0.1
+    lambda_att_tv: float = 2.5e-4
     # Optimisation: one iteration is one D step, plus one G step every d_train_repeat.
     batch_size: int = 16
     d_train_repeat: int = 5
@@ -136,7 +145,7 @@ class Config:
                 raise ConfigError("{} must be a positive whole number, got {}".format(
                     name, getattr(self, name)))
         for name in ["g_repeat_num", "n_test", "rafd_n_test", "num_step_decay", "lambda_cls", "lambda_rec",
-                     "lambda_gp", "lambda_id"]:
+                     "lambda_gp", "lambda_id", "lambda_att_mean", "lambda_att_tv"]:
             if getattr(self, name) < 0:
                 raise ConfigError("{} must not be negative, got {}".format(name, getattr(self, name)))
         if not 0 <= self.cross_dataset_targets <= 1:
@@ -297,6 +306,12 @@ def _check_types(config: Config) -> None:
             value = float(value)
             if not math.isfinite(value):  # JSON's NaN and Infinity parse, and pass every comparison below
                 raise ConfigError("{} must be a finite number, got {}".format(f.name, value))
+        elif f.type is bool:
+            if value in (0, 1, "true", "false", "True", "False") and not isinstance(value, float):
+                value = value in (1, True, "true", "True")
+            if not isinstance(value, bool):
+                raise ConfigError("{} must be true or false, got {!r} ({})".format(
+                    f.name, value, type(value).__name__))
         elif f.type is str:
             if not isinstance(value, str):
                 raise ConfigError("{} must be a string, got {!r} ({})".format(

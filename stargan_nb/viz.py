@@ -330,6 +330,26 @@ def translation_grid(x, fakes, space, scale=1.4):
     return image_grid(rows, col_titles=["input"] + target_titles(space), scale=scale)
 
 
+def mask_image(mask):
+    """An attention mask (H, W, 1) in [0, 1] as a grey image: white where G changed the picture, black where the
+    input passed through."""
+    m = np.asarray(mask, np.float32)
+    return np.repeat(np.clip(m, 0, 1) * 2 - 1, 3, axis=-1)
+
+
+def translation_grid_with_masks(x, fakes, masks, space, scale=1.4):
+    """The reference's grid with each translation's attention mask under it: per input, a row [input, G(x, c_1),
+    ..., G(x, c_k)] and a row [blank, A_1, ..., A_k] (white: changed). masks: one (N, H, W, 1) array per target,
+    as training.trained.reference_masks gives them; space: as translation_grid."""
+    from .model.labels import target_titles
+    rows, titles = [], []
+    for i in range(len(x)):
+        rows.append([x[i]] + [f[i] for f in fakes])
+        rows.append([np.ones_like(x[i])] + [mask_image(m[i]) for m in masks])
+        titles += ["", "where G\nchanged it"]
+    return image_grid(rows, row_titles=titles, col_titles=["input"] + target_titles(space), scale=scale)
+
+
 # Each logged loss keeps one colour in every panel; panels group what is read together.
 LOSS_COLOURS = {"D/loss_real": "tab:blue", "D/loss_fake": "tab:orange", "G/loss_fake": "tab:red",
                 "W": "black", "D/loss_cls": "tab:green", "G/loss_cls": "tab:olive", "G/loss_rec": "tab:purple",

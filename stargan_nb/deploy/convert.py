@@ -181,6 +181,10 @@ def convert(generator, out, discriminator=None, image_size=None, selected_attrs=
     kind = kind_of(Config.preset(preset))
     run = runs.Run(out)
     out_dir = run.path
+    if (overrides or {}).get("attention", False) in (True, 1, "true", "True"):
+        raise ConversionError("attention=true cannot be converted: the reference's generator has no attention head "
+                              "(Config.attention, not in the paper), so its weights make the paper's model only. "
+                              "Convert without attention, or train a run with attention=true")
     fixed = sorted(set(overrides or {}) & set(runs.ARCHITECTURE_FIELDS))
     if fixed:
         raise ConversionError("{} cannot be set: the architecture is read from the weight files (use "

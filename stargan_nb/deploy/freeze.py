@@ -2,7 +2,8 @@
 
 The frozen graph has two named inputs, `x_real` (N, H, W, 3 float32 in [-1, 1]) and `c_trg` (N, label_dim
 float32: the run's label columns, the mask vector's included in joint training), and one output, `x_fake`;
-any batch size. A JSON sidecar beside the .pb records names, shapes, attributes and normalisation, so nobody
+any batch size. A generator with an attention head (Config.attention) has a second output, `attention`
+(N, H, W, 1 in [0, 1]: where G changed the image). A JSON sidecar beside the .pb records names, shapes, attributes and normalisation, so nobody
 has to guess them later.
 
     python -m stargan_nb freeze --input_checkpoint outputs/toy/checkpoints/model-2000 --out_pb_path stargan_model.pb
@@ -14,7 +15,7 @@ import shlex
 import numpy as np
 
 from .. import runs
-from ..model.networks import INPUT_IMAGE, INPUT_LABEL, OUTPUT
+from ..model.networks import ATTENTION, INPUT_IMAGE, INPUT_LABEL, OUTPUT, attention_of
 from ..runtime.atomic import write_bytes_atomic, write_text_atomic
 from ..runtime.tfcompat import tf
 from ..training.trained import Generator
@@ -31,9 +32,10 @@ def sidecar_path(pb_path):
 def freeze_generator(run_dir, pb_path, checkpoint=None):
     """Write the generator of run_dir (latest checkpoint, or `checkpoint`) as a frozen .pb; return the sidecar dict."""
     with Generator(run_dir, checkpoint) as gen:
-        frozen = tf.graph_util.convert_variables_to_constants(gen.session, gen.graph.as_graph_def(), [OUTPUT])
+        outputs = [OUTPUT] + ([ATTENTION] if gen.attention is not None else [])
+        frozen = tf.graph_util.convert_variables_to_constants(gen.session, gen.graph.as_graph_def(), outputs)
         config, prefix = gen.config, gen.checkpoint
-    frozen = tf.graph_util.remove_training_nodes(frozen, protected_nodes=[INPUT_IMAGE, INPUT_LABEL, OUTPUT])
+    frozen = tf.graph_util.remove_training_nodes(frozen, protected_nodes=[INPUT_IMAGE, INPUT_LABEL] + outputs)
     write_bytes_atomic(pb_path, frozen.SerializeToString())
     from ..kinds import kind_of
     from ..model.labels import space
@@ -46,6 +48,7 @@ def freeze_generator(run_dir, pb_path, checkpoint=None):
                                  "meaning": meaning}},
         "output": {OUTPUT: {"shape": [-1, s, s, 3], "dtype": "float32",
                             "normalisation": "range [-1, 1]; to pixels: clip((x + 1) / 2, 0, 1) * 255"}},
+        "attention": len(outputs) > 1,
         "selected_attrs": list(space(config)),
         "dataset": config.dataset,
         "image_size": s,
@@ -55,6 +58,9 @@ def freeze_generator(run_dir, pb_path, checkpoint=None):
         "tensorflow": tf.__version__,
         "nodes": len(frozen.node),
     }
+    if info["attention"]:
+        info["output"][ATTENTION] = {"shape": [-1, s, s, 1], "dtype": "float32",
+                                     "meaning": "where G changed the image: x_fake = A*C + (1-A)*x_real, range [0, 1]"}
     write_text_atomic(sidecar_path(pb_path), json.dumps(info, indent=2) + "\n")
     return info
 
@@ -91,6 +97,7 @@ def load_frozen(pb_path):
     x = graph.get_tensor_by_name(INPUT_IMAGE + ":0")
     c = graph.get_tensor_by_name(INPUT_LABEL + ":0")
     out = graph.get_tensor_by_name(OUTPUT + ":0")
+    mask = attention_of(graph)
     sess = tf.Session(graph=graph)
 
     def translate(x_real, c_trg):
@@ -100,8 +107,21 @@ def load_frozen(pb_path):
             x_real, c_trg = x_real[None], c_trg.reshape(1, -1)
         return sess.run(out, {x: x_real, c: c_trg})
 
+    def attention(x_real, c_trg):
+        """The masks (N, H, W, 1) of the same translations."""
+        if mask is None:
+            raise FrozenGraphError("{}: this generator has no attention mask (it was trained without "
+                                   "attention=true)".format(pb_path))
+        x_real = np.asarray(x_real, np.float32)
+        c_trg = np.asarray(c_trg, np.float32)
+        if x_real.ndim == 3:
+            x_real, c_trg = x_real[None], c_trg.reshape(1, -1)
+        return sess.run(mask, {x: x_real, c: c_trg})
+
     translate.session = sess
     translate.graph = graph
+    translate.attention = attention
+    translate.has_attention = mask is not None
     return translate
 
 
@@ -134,7 +154,8 @@ def atc_command(pb_path, soc_version="Ascend310", batch_size=1, output=None, pre
     shapes = "{}:{},{},{},3;{}:{},{}".format(INPUT_IMAGE, batch_size, s, s, INPUT_LABEL, batch_size, c_dim)
     output = output or os.path.splitext(str(pb_path))[0]
     args = ["atc", "--model=" + str(pb_path), "--framework=3", "--soc_version=" + soc_version,
-            "--input_format=NHWC", "--input_shape=" + shapes, "--out_nodes=" + OUTPUT + ":0",
+            "--input_format=NHWC", "--input_shape=" + shapes,
+            "--out_nodes=" + ";".join(n + ":0" for n in [OUTPUT] + ([ATTENTION] if info.get("attention") else [])),
             "--precision_mode=" + precision_mode, "--output=" + output]
     return " ".join(shlex.quote(a) for a in args)
 

@@ -13,7 +13,7 @@ import numpy as np
 
 from ..kinds import kind_of
 from ..model.labels import attribute_index, space, target_names
-from ..training.trained import reference_grid  # noqa: F401 (05 calls translate.reference_grid)
+from ..training.trained import reference_grid, reference_masks  # noqa: F401 (05 and 08 call them from here)
 
 
 def example_targets(config):

@@ -9,7 +9,7 @@ labels take, and which slice, is its dataset kind's (stargan_nb.kinds); the term
 from collections import OrderedDict
 
 from ..kinds import kind_of
-from .networks import discriminator, generator
+from .networks import discriminator, generator_parts
 from ..runtime.tfcompat import tf
 
 
@@ -75,8 +75,21 @@ def discriminator_losses(x_real, x_fake, c_org, config, alpha=None, part=None):
     return total, parts
 
 
-def generator_losses(x_real, x_fake, c_org, c_trg, config, part=None):
+def attention_penalties(mask):
+    """(mean of A, total variation of A) for masks (N, H, W, 1): how much of the image G changes, and how
+    ragged that region is. The variation is each mask's sum of |differences| between neighbouring pixels,
+    averaged over the batch, as GANimation sums it (it sums over its batch of 25 as well)."""
+    tv = (tf.reduce_sum(tf.abs(mask[:, 1:, :, :] - mask[:, :-1, :, :]))
+          + tf.reduce_sum(tf.abs(mask[:, :, 1:, :] - mask[:, :, :-1, :])))
+    batch = mask.shape[0].value
+    return tf.reduce_mean(mask), tv * (1.0 / batch) if batch else tv / tf.cast(tf.shape(mask)[0], mask.dtype)
+
+
+def generator_losses(x_real, x_fake, c_org, c_trg, config, part=None, attention=None):
     """The G step's total loss and its parts, for x_fake = G(x_real, c_trg).
+
+    attention: x_fake's mask with Config.attention (generator_parts); its penalties, and the reconstruction's
+    mask's, join the loss as GANimation's do.
 
     Reconstruction translates back with c_org. With lambda_id > 0, the identity translation
     G(x, c_org) of the batch's first id_batch_size images (all when 0) goes through G in the same call
@@ -88,14 +101,16 @@ def generator_losses(x_real, x_fake, c_org, c_trg, config, part=None):
         k = config.id_batch_size or None
         x_same, c_same = x_real[:k], c_org[:k]
         n = x_fake.shape[0].value
-        both = generator(tf.concat([x_fake, x_same], 0), tf.concat([c_org, c_same], 0), config)
+        both, both_mask = generator_parts(tf.concat([x_fake, x_same], 0), tf.concat([c_org, c_same], 0), config)
         if n:  # static sizes, so the NPU's graph compiler sees no shape computed at run time
             x_rec, x_id = tf.split(both, [n, x_same.shape[0].value], axis=0)
+            rec_mask = None if both_mask is None else tf.split(both_mask, [n, x_same.shape[0].value], axis=0)[0]
         else:
             n = tf.shape(x_fake)[0]
             x_rec, x_id = both[:n], both[n:]
+            rec_mask = None if both_mask is None else both_mask[:n]
     else:
-        x_rec = generator(x_fake, c_org, config)
+        x_rec, rec_mask = generator_parts(x_fake, c_org, config)
     parts = OrderedDict()
     parts["G/loss_fake"] = -tf.reduce_mean(fake_src)
     parts["G/loss_rec"] = tf.reduce_mean(tf.abs(x_real - x_rec))
@@ -107,4 +122,12 @@ def generator_losses(x_real, x_fake, c_org, c_trg, config, part=None):
     if config.lambda_id > 0:
         parts["G/loss_id"] = tf.reduce_mean(tf.abs(x_same - x_id))
         total += config.lambda_id * parts["G/loss_id"]
+    if config.attention:
+        if attention is None:
+            raise ValueError("Config.attention is on: pass x_fake's mask (generator_parts) as attention")
+        fake_mean, fake_tv = attention_penalties(attention)
+        rec_mean, rec_tv = attention_penalties(rec_mask)
+        parts["G/loss_att_mean"] = fake_mean + rec_mean
+        parts["G/loss_att_tv"] = fake_tv + rec_tv
+        total += config.lambda_att_mean * parts["G/loss_att_mean"] + config.lambda_att_tv * parts["G/loss_att_tv"]
     return total, parts

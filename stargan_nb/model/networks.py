@@ -1,10 +1,13 @@
-"""The reference StarGAN's Generator and PatchGAN Discriminator (yunjey/stargan model.py)."""
+"""The reference StarGAN's Generator and PatchGAN Discriminator (yunjey/stargan model.py), and the optional
+attention head of GANimation (Config.attention, not in the paper)."""
 from .ops import conv2d, deconv4x4_s2, instance_norm, lrelu
 from ..runtime.tfcompat import tf
 
 G_SCOPE, D_SCOPE = "generator", "discriminator"
 # The generator's graph interface: the names the frozen .pb, ATC and the inference graph share.
 INPUT_IMAGE, INPUT_LABEL, OUTPUT = "x_real", "c_trg", "x_fake"
+# With Config.attention, the frozen .pb's second output: where G changed the image (N, H, W, 1) in [0, 1].
+ATTENTION = "attention"
 
 
 def tile_labels(x, c):
@@ -22,6 +25,16 @@ def generator(x, c, config, reuse=tf.AUTO_REUSE, trace=_noop):
     """x: (N, H, W, 3) in [-1, 1]; c: (N, label_dim) target labels -> (N, H, W, 3) in [-1, 1].
 
     trace(name, tensor) sees each block's output (02_model_building prints them as a table).
+    """
+    return generator_parts(x, c, config, reuse, trace)[0]
+
+
+def generator_parts(x, c, config, reuse=tf.AUTO_REUSE, trace=_noop):
+    """(the translation, its attention mask A (N, H, W, 1) in [0, 1], or None for the paper's G).
+
+    With Config.attention the last block has two heads, a colour image C (tanh) and A (sigmoid), and G
+    returns A*C + (1 - A)*x: where A is 0 the input passes through untouched, so G has to say where it
+    changes the image and the losses can ask that place to be small and smooth.
     """
     dim = config.g_conv_dim
     with tf.variable_scope(G_SCOPE, reuse=reuse):
@@ -42,7 +55,12 @@ def generator(x, c, config, reuse=tf.AUTO_REUSE, trace=_noop):
             dim //= 2
             h = tf.nn.relu(instance_norm(deconv4x4_s2(h, dim, "up%d" % i), "in_up%d" % i))
             h = trace("up%d transposed 4x4/2 + IN + ReLU" % i, h)
-        return trace("conv_out 7x7 + tanh", tf.tanh(conv2d(h, 3, 7, 1, 3, False, "conv_out")))
+        if not config.attention:
+            return trace("conv_out 7x7 + tanh", tf.tanh(conv2d(h, 3, 7, 1, 3, False, "conv_out"))), None
+        colour = trace("conv_out 7x7 + tanh (colour C)", tf.tanh(conv2d(h, 3, 7, 1, 3, False, "conv_out")))
+        mask = trace("attention 7x7 + sigmoid (mask A)", tf.sigmoid(conv2d(h, 1, 7, 1, 3, False, "attention")))
+        blend = trace("A*C + (1-A)*x (output)", mask * colour + (1.0 - mask) * tf.cast(x, colour.dtype))
+        return blend, mask
 
 
 def discriminator(x, config, reuse=tf.AUTO_REUSE, trace=_noop):
@@ -70,14 +88,26 @@ def generator_inputs(config, batch=None, names=(INPUT_IMAGE, INPUT_LABEL)):
             tf.placeholder(tf.float32, [batch, config.label_dim], name=names[1]))
 
 
-def generator_on_placeholders(config, names=(INPUT_IMAGE, INPUT_LABEL, OUTPUT), batch=None):
-    """G fed by placeholders, any batch size (or `batch`): (x, c, out), with `out` named names[2].
+def generator_on_placeholders(config, names=(INPUT_IMAGE, INPUT_LABEL, OUTPUT), batch=None, attention_name=ATTENTION):
+    """G fed by placeholders, any batch size (or `batch`): (x, c, out), with `out` named names[2]; with
+    Config.attention, its mask is named `attention_name` too (attention_of reads it back).
 
     The one graph behind inference, freezing, conversion and training's sample grids, so the
     frozen .pb and the notebooks' generator cannot differ.
     """
     x, c = generator_inputs(config, batch=batch, names=names[:2])
-    return x, c, tf.identity(generator(x, c, config), name=names[2])
+    out, mask = generator_parts(x, c, config)
+    if mask is not None:
+        tf.identity(mask, name=attention_name)
+    return x, c, tf.identity(out, name=names[2])
+
+
+def attention_of(graph, name=ATTENTION):
+    """The attention mask tensor generator_on_placeholders named, or None when the model has none."""
+    try:
+        return graph.get_tensor_by_name(name + ":0")
+    except KeyError:
+        return None
 
 
 def count_parameters(config) -> dict:

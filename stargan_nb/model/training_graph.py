@@ -27,7 +27,7 @@ from ..runtime import device as devices
 from ..runtime.tfcompat import tf
 from .labels import cross_dataset_targets, permuted_targets
 from .losses import discriminator_losses, generator_losses
-from .networks import D_SCOPE, G_SCOPE, generator, generator_on_placeholders, variables
+from .networks import D_SCOPE, G_SCOPE, generator_on_placeholders, generator_parts, variables
 from .ops import pixel_blocks
 from .schedule import learning_rate_tensor
 
@@ -84,7 +84,7 @@ def _step(x_real, c_org, c_trg, gp_alpha, config, d_opt, g_opt, global_step, lr,
     """The fetch dicts (d_iteration, g_iteration) of one step on one batch; `part` names its dataset in joint
     training, whose last step ("rafd") alone counts the iteration."""
     c_trg = permuted_targets(c_org) if c_trg is None else c_trg
-    x_fake = generator(x_real, c_trg, config)
+    x_fake, attention = generator_parts(x_real, c_trg, config)  # attention: None without Config.attention
     d_loss, d_parts = discriminator_losses(x_real, x_fake, c_org, config, gp_alpha, part)
     d_parts["D/loss"] = d_loss  # the total, logged and checked for NaN too
     d_update, d_scaling = _apply(d_opt, d_loss, D_SCOPE)
@@ -93,9 +93,10 @@ def _step(x_real, c_org, c_trg, gp_alpha, config, d_opt, g_opt, global_step, lr,
         d_step = tf.group(d_update, *counted, name="d_step" if part is None else "d_step_" + part)
     if fused:
         with tf.control_dependencies([d_step]):  # G's losses read D after its update, as the reference
-            g_loss, g_parts = generator_losses(x_real, x_fake, c_org, c_trg, config, part)
+            g_loss, g_parts = generator_losses(x_real, x_fake, c_org, c_trg, config, part, attention)
     else:
-        g_loss, g_parts = generator_losses(x_real, generator(x_real, c_trg, config), c_org, c_trg, config, part)
+        x_again, attention_again = generator_parts(x_real, c_trg, config)
+        g_loss, g_parts = generator_losses(x_real, x_again, c_org, c_trg, config, part, attention_again)
     g_parts["G/loss"] = g_loss
     g_update, g_scaling = _apply(g_opt, g_loss, G_SCOPE)
 

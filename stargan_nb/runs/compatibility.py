@@ -4,7 +4,7 @@ from ..kinds import kind_of
 from ..runtime.paths import resolve
 
 ARCHITECTURE_FIELDS = ("image_size", "g_conv_dim", "d_conv_dim", "g_repeat_num", "d_repeat_num",
-                       "dataset", "c_dim", "selected_attrs", "c2_dim", "rafd_domains")
+                       "dataset", "c_dim", "selected_attrs", "c2_dim", "rafd_domains", "attention")
 # The fields that decide which rows are test images (data.attributes.split): changing one on resume would
 # let test images into training. (selected_attrs, which also selects the labels, is an architecture field.)
 # What the data itself holds is compared through the run's split.json (split_record).

@@ -12,7 +12,7 @@ import numpy as np
 from .. import runs
 from ..runs import checkpoint_files as files
 from ..runs.run import problems
-from ..model.networks import G_SCOPE, generator_on_placeholders, variables
+from ..model.networks import G_SCOPE, attention_of, generator_on_placeholders, variables
 from ..runtime.tfcompat import tf
 
 
@@ -72,6 +72,7 @@ class Generator:
             if seed is not None:
                 tf.set_random_seed(seed)
             self.x, self.c, self.out = generator_on_placeholders(self.config)
+            self.attention = attention_of(self.graph)  # None: the paper's G, which has no mask
 
     @classmethod
     def untrained(cls, config, seed=0):
@@ -86,6 +87,17 @@ class Generator:
         return self
 
     def __call__(self, x, c, batch_size=64):
+        return self._run(self.out, x, c, batch_size)
+
+    def mask(self, x, c, batch_size=64):
+        """Where G changes x for targets c: the attention masks (N, H, W, 1) in [0, 1] of a run trained with
+        attention=true (the translation is mask * colour + (1 - mask) * x)."""
+        if self.attention is None:
+            raise ValueError("this run's generator has no attention mask (Config.attention is off in {})".format(
+                self.run.config_path if self.run else "its config"))
+        return self._run(self.attention, x, c, batch_size)
+
+    def _run(self, tensor, x, c, batch_size):
         x = np.asarray(x, np.float32)
         c = np.asarray(c, np.float32)
         if x.ndim == 3:
@@ -97,9 +109,9 @@ class Generator:
             from ..model.labels import space
             raise ValueError("labels have {} columns but the model has {} ({})".format(
                 c.shape[1], kind_of(self.config).describe_label_dim(self.config), ", ".join(space(self.config))))
-        out = [self.session.run(self.out, {self.x: x[i:i + batch_size], self.c: c[i:i + batch_size]})
+        out = [self.session.run(tensor, {self.x: x[i:i + batch_size], self.c: c[i:i + batch_size]})
                for i in range(0, len(x), batch_size)]
-        return np.concatenate(out) if out else np.zeros_like(x)
+        return np.concatenate(out) if out else np.zeros(x.shape[:3] + (int(tensor.shape[-1]),), np.float32)
 
     def close(self):
         self.session.close()
@@ -136,3 +148,12 @@ def reference_grid(gen, images, c_org):
     """The reference's test grid: per input, one translation for each create_labels target."""
     from ..model.labels import create_labels, space
     return [gen(images, c) for c in create_labels(c_org, space(gen.config))]
+
+
+def reference_masks(gen, images, c_org):
+    """The attention masks of reference_grid's translations, in its order (white: where G changed the face);
+    None when the run's generator has none (Config.attention off)."""
+    from ..model.labels import create_labels, space
+    if gen.attention is None:
+        return None
+    return [gen.mask(images, c) for c in create_labels(c_org, space(gen.config))]
