@@ -24,7 +24,7 @@ def test_02_model_building(toy_root):
                                   config_overrides=dict(TINY, n_test=40)))
     assert "paper config: G = 8,430,528  D = 44,762,048" in text
     assert "conv_out 7x7 + tanh" in text and "cls head" in text
-    assert images == 3  # G and D drawn at this config and at the paper's, the untrained translation grid
+    assert images == 4  # G and D drawn at this config, with attention=true and at the paper's; the untrained grid
 
 
 def test_03_train_then_resume_then_04_monitor(toy_root, tmp_path):
