@@ -56,10 +56,10 @@ def main(out, init_path, per_rank, iterations):
         for v in variables:
             v.load(saved[v.op.name], sess)
     if broadcast is not None:
-        with world.guard("the broadcast"):
+        with world.guard("the broadcast", first=True):
             sess.run(broadcast)
     for step in range(iterations):
-        with world.guard("iteration {}".format(step + 1)):
+        with world.guard("iteration {}".format(step + 1), first=step < config.d_train_repeat):
             run_iteration(sess, g, step, config)
     np.savez(out, **{v.op.name: sess.run(v) for v in variables})
     print("done rank {} of {}: {}".format(world.rank, world.size, world.engine), flush=True)

@@ -13,6 +13,7 @@ from ..runtime.tfcompat import tf
 from .watchdog import Watchdog
 
 ENGINES = ("auto", "none", "tensorflow", "horovod", "hccl")
+FIRST_CALLS = 10
 
 
 class DistributionError(ValueError):
@@ -116,12 +117,15 @@ class World:
         return sess.run(self._stop_seen) > 0
 
     # ---------------------------------------------------------------- faults
-    def guard(self, what):
+    def guard(self, what, first=False):
         """A context in which a collective that waits longer than `timeout` stops this process, naming the
-        rank that did not answer (collectives cannot be cancelled on TF 1.15, so a blocked one would hang)."""
+        rank that did not answer (collectives cannot be cancelled on TF 1.15, so a blocked one would hang).
+        first: the first call of a kind of step, which also optimises its graph on every rank (103 s for the
+        tiny networks' first iteration on a busy 2-core machine, 1 s for the next): it may take FIRST_CALLS
+        times as long."""
         if self.size == 1:
             return contextlib.suppress()
-        return Watchdog(self.timeout, what, self.lost_ranks, self.rank)
+        return Watchdog(self.timeout * (FIRST_CALLS if first else 1), what, self.lost_ranks, self.rank)
 
     def lost_ranks(self):
         """[(rank, how it was found gone)] of the ranks that cannot be reached; [] where this cannot be told."""

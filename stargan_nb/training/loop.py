@@ -138,7 +138,7 @@ def train(config: Config, run_dir=None, progress=True, max_iterations=None, allo
         checkpoints, lock = _NoCheckpoints(), None
     try:
         if broadcast is not None:
-            with world.guard("the broadcast of rank 0's variables at the start"):
+            with world.guard("the broadcast of rank 0's variables at the start", first=True):
                 sess.run(broadcast)
         step = start_step = int(sess.run(g.global_step))
     except BaseException:
@@ -153,21 +153,23 @@ def train(config: Config, run_dir=None, progress=True, max_iterations=None, allo
             monitor = Monitor(run, graph, step, config, progress)
         else:
             samples, monitor = None, _Silent()
-        g_vals = {}
+        g_vals, kinds_run = {}, set()
         with StopRequest() as stop:
             while step < target:
                 if stop.signal:
                     if world.size == 1:
                         break
                     world.vote_stop(sess)
+                kind = (step + 1) % config.d_train_repeat == 0  # with G's step or without: two graphs to optimise
                 try:
-                    with world.guard("iteration {}".format(step + 1)):
+                    with world.guard("iteration {}".format(step + 1), first=kind not in kinds_run):
                         lr, d_vals, new_g_vals, scaling = run_iteration(sess, g, step, graph_config)
                 except tf.errors.InvalidArgumentError as err:  # the decoder met a bad image
                     checkpoints.save(step)  # keep what was trained, then name the broken files
                     monitor.close()
                     raise bad_image_error(dataset, err, progress, second) from None
                 step += 1
+                kinds_run.add(kind)
                 g_vals = new_g_vals or g_vals  # D-only iterations report G's last values
                 check_finite(step, dict(d_vals, **g_vals), run)
                 monitor.iteration_done(step, lr, d_vals, g_vals, scaling, last=(step == target))
