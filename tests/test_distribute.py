@@ -147,6 +147,8 @@ def test_tf_config_is_checked_naming_the_key():
         distribute.world_from_environment(None, {"TF_CONFIG": json.dumps(
             {"cluster": {"worker": ["127.0.0.1:1", "127.0.0.1:2"]}, "task": {"type": "worker", "index": 2}})})
     assert distribute.world_from_environment(None, {}).size == 1
+    assert "--workers N" in distribute.describe_devices({})
+    assert "TensorFlow's collective ops" in distribute.describe_devices({"TF_CONFIG": "{}"})
 
 
 def train_args(toy_root, run, **changes):
