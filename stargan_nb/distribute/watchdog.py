@@ -3,7 +3,8 @@
 A collective blocked on a dead peer is not cancelled by a session timeout on TF 1.15 (the step's
 cancellation never reaches the collective executor), so a timer thread stops the process instead. It arms
 only around session calls that hold collectives; checkpoints are written outside them, so the last
-checkpoint on disk is complete when it fires.
+checkpoint on disk is complete when it fires. Where TensorFlow does abort the collective (TF 2.x sees the
+peer's connection reset), the error it raises ends the rank the same way, with the same message.
 """
 import os
 import sys
@@ -23,14 +24,24 @@ class Watchdog:
         self._timer.start()
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, kind, err, trace):
         self._timer.cancel()
+        if err is not None and _peer_lost(err):
+            self._fire()
 
     def _fire(self):
         sys.stderr.write("error: " + lost_rank_message(self.rank, self.what, self.timeout, self.lost_ranks()) + "\n")
         sys.stderr.flush()
         sys.stdout.flush()
         os._exit(EXIT_LOST_RANK)  # the collective cannot be interrupted; the run lock is an flock, freed on exit
+
+
+def _peer_lost(err):
+    from ..runtime.tfcompat import tf
+    if not isinstance(err, tf.errors.OpError) or isinstance(err, tf.errors.InvalidArgumentError):
+        return False  # a bad image is the loop's to name
+    return isinstance(err, (tf.errors.UnavailableError, tf.errors.AbortedError, tf.errors.CancelledError,
+                            tf.errors.DeadlineExceededError)) or "ollective" in str(err)
 
 
 def lost_rank_message(rank, what, timeout, lost):
