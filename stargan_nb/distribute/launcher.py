@@ -59,10 +59,9 @@ def launch(train_argv, workers, python=None):
     codes = [p.returncode for p in procs]
     if all(c == 0 for c in codes):
         return 0
-    if first_failure is None:
-        first_failure = next((r, c) for r, c in enumerate(codes) if c not in (0, EXIT_LOST_RANK)) \
-            if any(c not in (0, EXIT_LOST_RANK) for c in codes) else next((r, c) for r, c in enumerate(codes) if c)
-    rank, code = first_failure
+    # name the rank that failed by itself before one that stopped because it lost the other (EXIT_LOST_RANK)
+    failed = [(r, c) for r, c in enumerate(codes) if c not in (0, EXIT_LOST_RANK)]
+    rank, code = first_failure or (failed or [(r, c) for r, c in enumerate(codes) if c])[0]
     how = "was killed by signal {}".format(signal.Signals(-code).name) if code < 0 else "exited with {}".format(code)
     print("error: rank {} {}; exit codes of ranks 0..{}: {}. Run the same command again to resume from the last "
           "checkpoint".format(rank, how, workers - 1, codes), file=sys.stderr)
