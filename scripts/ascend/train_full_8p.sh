@@ -8,7 +8,8 @@
 #        [--train_steps=200000] [--set key=value ...]
 #
 # RANK_TABLE_FILE (or --rank_table) names the 8 devices, as hccl_tools.py writes it; it is checked before any
-# graph is built. Each rank's log is test/output/<device>/train_<device>.log; only rank 0 writes the run.
+# graph is built. Each rank's log is output/<device>/train_<device>.log (STARGAN_ASCEND_OUTPUT moves output/,
+# as for the 1p scripts); only rank 0 writes the run.
 cur_path=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "${cur_path}/../.." && pwd)
 
@@ -50,13 +51,15 @@ settings=(--set "image_root=\"${data_path}/images\"" --set "metadata_path=\"${da
           --set "distribution=\"hccl\"")
 if [[ -n "${train_steps}" ]]; then settings+=(--set "training_iterations=${train_steps}"); fi
 
+out_root=${STARGAN_ASCEND_OUTPUT:-output}
+case "${out_root}" in /*) ;; *) out_root=$(pwd)/${out_root} ;; esac
 cd "${root}" || exit 1
 pids=()
 for ((RANK_ID = RANK_ID_START; RANK_ID < RANK_SIZE + RANK_ID_START; RANK_ID++)); do
     export RANK_ID
     export DEVICE_ID=${RANK_ID}
     export ASCEND_DEVICE_ID=${RANK_ID}
-    log_dir=${cur_path}/test/output/${ASCEND_DEVICE_ID}
+    log_dir=${out_root}/${ASCEND_DEVICE_ID}
     mkdir -p "${log_dir}"
     progress=()
     if [[ ${RANK_ID} -ne 0 ]]; then progress=(--no-progress); fi
@@ -68,9 +71,9 @@ done
 status=0
 for i in "${!pids[@]}"; do
     if ! wait "${pids[$i]}"; then
-        echo "rank ${i} failed: see ${cur_path}/test/output/${i}/train_${i}.log" >&2
+        echo "rank ${i} failed: see ${out_root}/${i}/train_${i}.log" >&2
         status=1
     fi
 done
-echo "rank 0's log: ${cur_path}/test/output/0/train_0.log; the run: ${output_dir}"
+echo "rank 0's log: ${out_root}/0/train_0.log; the run: ${output_dir}"
 exit ${status}
