@@ -57,7 +57,7 @@ def record_start(run, config, datasets, changed, step):
 
 def build_graph(config, dataset, device, sample_batch=None, second=None, world=None):
     """The training graph fed by this rank's shard of the training split (and joint training's second dataset's),
-    its saver, its initialiser, and the broadcast of rank 0's variables (None on one device)."""
+    its saver and its initialiser."""
     world = world or distribute.World()
     graph = tf.Graph()
     with graph.as_default(), world.device_scope():
@@ -71,10 +71,15 @@ def build_graph(config, dataset, device, sample_batch=None, second=None, world=N
                                  gradient_reducer=world.reduce_gradients if world.size > 1 else None)
         saver = make_saver()
         init = tf.global_variables_initializer()
-        broadcast = world.broadcast_variables(tf.global_variables())
-        if broadcast is not None:  # after a restore too: the stop vote is no checkpoint's variable
-            broadcast = tf.group(broadcast, world.local_init())
-    return graph, g, saver, init, broadcast
+    return graph, g, saver, init
+
+
+def broadcast_op(graph, world):
+    """Rank 0's variables to every rank, run after rank 0's restore (None on one device); it also initialises
+    the stop vote, which is no checkpoint's variable."""
+    with graph.as_default(), world.device_scope():
+        broadcast = world.broadcast_variables(graph.get_collection(tf.GraphKeys.GLOBAL_VARIABLES))
+        return None if broadcast is None else tf.group(broadcast, world.local_init())
 
 
 def scaled_learning_rate(config, world):
@@ -124,7 +129,8 @@ def train(config: Config, run_dir=None, progress=True, max_iterations=None, allo
     dataset = datasets.load_dataset(config)
     second = datasets.load_second_dataset(config) if kind_of(config).joint else None
     x_fixed, c_fixed = fixed_test_batch(config, dataset)
-    graph, g, saver, init, broadcast = build_graph(graph_config, dataset, device, len(x_fixed) or None, second, world)
+    graph, g, saver, init = build_graph(graph_config, dataset, device, len(x_fixed) or None, second, world)
+    broadcast = broadcast_op(graph, world)
     target_address = world.start(session_config)
     if world.size > 1:
         print(describe_batch(config, world, graph_config), flush=True)
