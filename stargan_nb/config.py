@@ -98,6 +98,17 @@ class Config:
     # dynamic loss scale starting here; an update whose gradients overflow is skipped and the scale lowered.
     initial_loss_scale: float = 65536.0
 
+    # More than one device (stargan_nb.distribute; README "More than one device"): one process per device, each
+    # reading its own shard of the training split. batch_size above is the PER-DEVICE batch; the global batch is
+    # batch_size x the number of ranks. distribution: "auto" lets the environment decide (RANK_TABLE_FILE: HCCL,
+    # Horovod's launcher: Horovod, TF_CONFIG or --workers N: TensorFlow's collectives, else one device), or name
+    # one of "none", "tensorflow", "horovod", "hccl". lr_scaling: "none" keeps init_learning_rate whatever the
+    # number of devices; "linear" multiplies it by the number of ranks (the usual rule for a larger global batch).
+    # collective_timeout: seconds a rank waits in a collective before it stops, naming the rank that was lost.
+    distribution: str = "auto"
+    lr_scaling: str = "none"
+    collective_timeout: float = 600.0
+
     # ------------------------------------------------------------------ labels
     @property
     def label_dim(self) -> int:
@@ -157,6 +168,14 @@ class Config:
         if not 0 <= self.id_batch_size <= self.batch_size:
             raise ConfigError("id_batch_size must be between 0 (the whole batch) and batch_size ({}), got {}".format(
                 self.batch_size, self.id_batch_size))
+        if self.distribution not in ("auto", "none", "tensorflow", "horovod", "hccl"):
+            raise ConfigError('distribution must be "auto", "none", "tensorflow", "horovod" or "hccl", got {!r}'
+                              .format(self.distribution))
+        if self.lr_scaling not in ("none", "linear"):
+            raise ConfigError('lr_scaling must be "none" (init_learning_rate at any number of devices) or "linear" '
+                              '(multiplied by the number of devices), got {!r}'.format(self.lr_scaling))
+        if not self.collective_timeout > 0:
+            raise ConfigError("collective_timeout must be > 0 seconds, got {}".format(self.collective_timeout))
         if not self.initial_loss_scale >= 1:
             raise ConfigError("initial_loss_scale must be at least 1, got {}".format(self.initial_loss_scale))
         if not self.init_learning_rate > 0:

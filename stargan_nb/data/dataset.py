@@ -102,10 +102,17 @@ def _split_folders(table, n_test_name, n_test, seed) -> Split:
     return parts
 
 
-def make_input(config, dataset: Dataset, which="train"):
-    """The tf.data pipeline for a split, shaped by the config."""
+def shard(items, rank, size):
+    """Rank `rank`'s share of a split among `size` ranks: every size-th item from the rank-th, so the shares
+    are disjoint, cover the split, and differ in length by one at most."""
+    return items[rank::size]
+
+
+def make_input(config, dataset: Dataset, which="train", rank=0, size=1):
+    """The tf.data pipeline for a split, shaped by the config; with size > 1, only this rank's shard of it."""
     from .pipeline import make_dataset
-    return make_dataset(dataset.paths(which), dataset.labels(which), config.image_size,
+    return make_dataset(shard(dataset.paths(which), rank, size), shard(dataset.labels(which), rank, size),
+                        config.image_size,
                         dataset.crop(config), config.batch_size, training=(which == "train"),
                         seed=config.seed)
 

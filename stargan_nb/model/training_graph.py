@@ -37,7 +37,7 @@ TrainingGraph = namedtuple("TrainingGraph", [
 
 
 def build_training_graph(images, labels, config, device="cpu", c_trg=None, gp_alpha=None, fused=True,
-                         sample_batch=None, second=None, resource_variables=True):
+                         sample_batch=None, second=None, resource_variables=True, gradient_reducer=None):
     """`images`, `labels`: a batch from the input pipeline (static batch size).
 
     d_iteration and g_iteration are fetch dicts for sess.run: one training iteration each, without
@@ -53,6 +53,8 @@ def build_training_graph(images, labels, config, device="cpu", c_trg=None, gp_al
     through the same two optimizers; d_iteration and g_iteration are lists of fetch dicts, one per step.
     resource_variables=False builds TF1's ref variables instead: only for showing what goes wrong with them
     under a rewrite (tests/training/test_training_order.py, bench/bench_variable_kinds.py).
+    gradient_reducer(grads_and_vars, net): more than one device (`distribute`): the gradients of "D" and "G"
+    averaged over the ranks before the update, so D's update that G's step reads is the same on every rank.
     """
     with tf.variable_scope(tf.get_variable_scope(), use_resource=resource_variables), pixel_blocks(device == "cpu"):
         global_step = tf.train.get_or_create_global_step()
@@ -60,7 +62,8 @@ def build_training_graph(images, labels, config, device="cpu", c_trg=None, gp_al
         d_opt = _optimizer("d_adam", lr, config, device)
         g_opt = _optimizer("g_adam", lr, config, device)
         if second is None:
-            d_it, g_it = _step(images, labels, c_trg, gp_alpha, config, d_opt, g_opt, global_step, lr, fused)
+            d_it, g_it = _step(images, labels, c_trg, gp_alpha, config, d_opt, g_opt, global_step, lr, fused,
+                               reducer=gradient_reducer)
         else:
             if not kind_of(config).joint:
                 raise ValueError("a second batch is for joint training (dataset 'both'), not {!r}".format(config.dataset))
@@ -70,8 +73,10 @@ def build_training_graph(images, labels, config, device="cpu", c_trg=None, gp_al
                 if rest[0] is None:
                     rest = (cross_dataset_targets(second[1], labels, config.cross_dataset_targets),) + rest[1:]
             d_it, g_it = zip(
-                _step(images, labels, c_trg, gp_alpha, config, d_opt, g_opt, global_step, lr, fused, "celeba"),
-                _step(second[0], second[1], rest[0], rest[1], config, d_opt, g_opt, global_step, lr, fused, "rafd"))
+                _step(images, labels, c_trg, gp_alpha, config, d_opt, g_opt, global_step, lr, fused, "celeba",
+                      gradient_reducer),
+                _step(second[0], second[1], rest[0], rest[1], config, d_opt, g_opt, global_step, lr, fused, "rafd",
+                      gradient_reducer))
             d_it, g_it = list(d_it), list(g_it)
         x_sample, c_sample, fake_sample = generator_on_placeholders(config, ("x_sample", "c_sample", "fake_sample"),
                                                                     sample_batch)
@@ -80,14 +85,14 @@ def build_training_graph(images, labels, config, device="cpu", c_trg=None, gp_al
                          global_step, lr, x_sample, c_sample, fake_sample, fused)
 
 
-def _step(x_real, c_org, c_trg, gp_alpha, config, d_opt, g_opt, global_step, lr, fused, part=None):
+def _step(x_real, c_org, c_trg, gp_alpha, config, d_opt, g_opt, global_step, lr, fused, part=None, reducer=None):
     """The fetch dicts (d_iteration, g_iteration) of one step on one batch; `part` names its dataset in joint
     training, whose last step ("rafd") alone counts the iteration."""
     c_trg = permuted_targets(c_org) if c_trg is None else c_trg
     x_fake, attention = generator_parts(x_real, c_trg, config)  # attention: None without Config.attention
     d_loss, d_parts = discriminator_losses(x_real, x_fake, c_org, config, gp_alpha, part)
     d_parts["D/loss"] = d_loss  # the total, logged and checked for NaN too
-    d_update, d_scaling = _apply(d_opt, d_loss, D_SCOPE)
+    d_update, d_scaling = _apply(d_opt, d_loss, D_SCOPE, reducer, part)
     with tf.control_dependencies([d_update]):
         counted = [global_step.assign_add(1)] if part in (None, "rafd") else []
         d_step = tf.group(d_update, *counted, name="d_step" if part is None else "d_step_" + part)
@@ -98,7 +103,7 @@ def _step(x_real, c_org, c_trg, gp_alpha, config, d_opt, g_opt, global_step, lr,
         x_again, attention_again = generator_parts(x_real, c_trg, config)
         g_loss, g_parts = generator_losses(x_real, x_again, c_org, c_trg, config, part, attention_again)
     g_parts["G/loss"] = g_loss
-    g_update, g_scaling = _apply(g_opt, g_loss, G_SCOPE)
+    g_update, g_scaling = _apply(g_opt, g_loss, G_SCOPE, reducer, part)
 
     d_iteration = {"step": d_step, "lr": lr, "d": d_parts}
     g_iteration = {"step": tf.group(d_step, g_update) if fused else g_update, "lr": lr, "g": g_parts}
@@ -116,19 +121,21 @@ def _optimizer(name, lr, config, device):
     return devices.wrap_optimizer(opt, device, config.precision_mode, config.initial_loss_scale)
 
 
-def _apply(wrapped, loss, scope):
+def _apply(wrapped, loss, scope, reducer=None, part=None):
     """The update of the scope's variables; (op, scaling fetches).
 
     scaling is {} without loss scaling, else {"loss_scale/<net>": scale, "skipped/<net>": 1.0 when
     this update was skipped for an overflow}: the wrapper skips exactly when a gradient is not finite.
     """
     grads_and_vars = wrapped.compute_gradients(loss, var_list=variables(scope))
+    net = "D" if scope == D_SCOPE else "G"
+    if reducer is not None:
+        grads_and_vars = reducer(grads_and_vars, net if part in (None, "celeba") else net + "@" + part)
     update = wrapped.apply_gradients(grads_and_vars)
     scale = devices.loss_scale(wrapped)
     if scale is None:
         return update, {}
     finite = tf.reduce_all([tf.reduce_all(tf.is_finite(g)) for g, _ in grads_and_vars if g is not None])
-    net = "D" if scope == D_SCOPE else "G"
     return update, {"loss_scale/" + net: scale, "skipped/" + net: 1.0 - tf.cast(finite, tf.float32)}
 
 

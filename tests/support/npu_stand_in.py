@@ -5,6 +5,11 @@ Huawei documents (an update whose gradients are not finite is skipped, and with 
 global-step increment; the scale is halved after decr_every_n_nan_or_inf overflows and doubled after
 incr_every_n_steps finite steps), written here on TensorFlow's public API. It records its arguments.
 The real NpuOptimizer and Huawei's classes are not exercised on these machines.
+
+Its `npu_bridge.hccl.hccl_ops` has allreduce and broadcast with CANN's signatures, built on TensorFlow's own
+collective ops over gRPC between the processes named in STAND_IN_HCCL_WORKERS ("host:port,host:port", one per
+RANK_ID), so that a multi-process test runs the workbook's HCCL path. Real HCCL needs no gRPC master; this one
+does, and offers `session_target`, `session_config` and `device` for it.
 """
 import sys
 import textwrap
@@ -60,6 +65,72 @@ class NPULossScaleOptimizer(tf.train.Optimizer):
 '''
 
 
+HCCL_OPS = '''
+import os
+
+import tensorflow.compat.v1 as tf
+from tensorflow.python.ops import collective_ops
+
+STAND_IN = True
+_WORKERS = os.environ["STAND_IN_HCCL_WORKERS"].split(",")
+_RANK = int(os.environ["RANK_ID"])
+_SIZE = int(os.environ["RANK_SIZE"])
+_KEYS = [0]
+_SERVER = []
+
+
+def _key():
+    _KEYS[0] += 1
+    return _KEYS[0]
+
+
+def session_config(config):
+    config.experimental.collective_group_leader = "/job:worker/replica:0/task:0"
+    del config.device_filters[:]
+    config.device_filters.append("/job:worker/task:%d" % _RANK)
+    config.inter_op_parallelism_threads = max(2, config.inter_op_parallelism_threads)
+    return config
+
+
+def session_target(config):
+    if not _SERVER:
+        _SERVER.append(tf.train.Server(tf.train.ClusterSpec({"worker": _WORKERS}), job_name="worker",
+                                       task_index=_RANK, config=config))
+    return _SERVER[0].target
+
+
+def device():
+    return tf.device("/job:worker/task:%d" % _RANK)
+
+
+def allreduce(tensor, reduction, fusion=1, fusion_id=-1, group="hccl_world_group"):
+    merge = {"sum": "Add", "max": "Max", "min": "Min", "prod": "Mul"}[reduction]
+    return collective_ops.all_reduce(tensor, _SIZE, 7, _key(), merge, "Id")
+
+
+def broadcast(tensor, root_rank, fusion=2, fusion_id=0, group="hccl_world_group"):
+    out = []
+    for t in tensor:
+        key = _key()
+        if _RANK == root_rank:
+            out.append(collective_ops.broadcast_send(t, t.shape, t.dtype, _SIZE, 7, key))
+        else:
+            out.append(collective_ops.broadcast_recv(t.shape, t.dtype, _SIZE, 7, key))
+    return out
+'''
+
+
+def write(folder):
+    """Write the stand-in package into `folder` (for a subprocess's PYTHONPATH); returns the folder."""
+    pkg = folder / "npu_bridge"
+    (pkg / "hccl").mkdir(parents=True)
+    (pkg / "__init__.py").write_text("STAND_IN = True\n")
+    (pkg / "npu_init.py").write_text(textwrap.dedent(NPU_INIT))
+    (pkg / "hccl" / "__init__.py").write_text("")
+    (pkg / "hccl" / "hccl_ops.py").write_text(textwrap.dedent(HCCL_OPS))
+    return folder
+
+
 def install(folder, monkeypatch):
     """Write the stand-in package into `folder` and make it importable for the test."""
     pkg = folder / "npu_bridge"
@@ -71,5 +142,5 @@ def install(folder, monkeypatch):
 
 
 def forget():
-    for name in ["npu_bridge", "npu_bridge.npu_init"]:
+    for name in ["npu_bridge", "npu_bridge.npu_init", "npu_bridge.hccl", "npu_bridge.hccl.hccl_ops"]:
         sys.modules.pop(name, None)
