@@ -36,17 +36,23 @@ def to_fp16(graph_def):
 
 def load_fp16(pb_path):
     """f(x_real, c_trg) -> float32 images, computed entirely in fp16 from the frozen .pb."""
+    return _translator(to_fp16(read_graph_def(pb_path)), np.float16)
+
+
+def _translator(graph_def, input_dtype):
+    """f(x_real, c_trg) -> float32 images from a rewritten generator graph fed in input_dtype, its output stored
+    in fp16 as an fp16 .om's is; f.session is the open session."""
     graph = tf.Graph()
     with graph.as_default():
-        tf.import_graph_def(to_fp16(read_graph_def(pb_path)), name="")
+        tf.import_graph_def(graph_def, name="")
     x = graph.get_tensor_by_name(INPUT_IMAGE + ":0")
     c = graph.get_tensor_by_name(INPUT_LABEL + ":0")
     out = graph.get_tensor_by_name(OUTPUT + ":0")
     sess = tf.Session(graph=graph)
 
     def translate(x_real, c_trg):
-        feed = {x: np.asarray(x_real, np.float16), c: np.asarray(c_trg, np.float16)}
-        return sess.run(out, feed).astype(np.float32)
+        images = sess.run(out, {x: np.asarray(x_real, input_dtype), c: np.asarray(c_trg, input_dtype)})
+        return images.astype(np.float16).astype(np.float32)
 
     translate.session = sess
     return translate
@@ -88,17 +94,4 @@ def rounded_to_fp16(graph_def):
 
 def load_rounded_fp16(pb_path):
     """f(x_real, c_trg) -> float32 images from the frozen .pb with weights and activations rounded to fp16."""
-    graph = tf.Graph()
-    with graph.as_default():
-        tf.import_graph_def(rounded_to_fp16(read_graph_def(pb_path)), name="")
-    x = graph.get_tensor_by_name(INPUT_IMAGE + ":0")
-    c = graph.get_tensor_by_name(INPUT_LABEL + ":0")
-    out = graph.get_tensor_by_name(OUTPUT + ":0")
-    sess = tf.Session(graph=graph)
-
-    def translate(x_real, c_trg):
-        images = sess.run(out, {x: np.asarray(x_real, np.float32), c: np.asarray(c_trg, np.float32)})
-        return images.astype(np.float16).astype(np.float32)  # the .om's output, stored in fp16 too
-
-    translate.session = sess
-    return translate
+    return _translator(rounded_to_fp16(read_graph_def(pb_path)), np.float32)
