@@ -88,15 +88,19 @@ def read_graph_def(pb_path):
     return graph_def
 
 
-def load_frozen(pb_path):
-    """f(x_real, c_trg) -> images, numpy in and out, any batch size, from a frozen .pb."""
-    graph_def = read_graph_def(pb_path)
+def imported_generator(graph_def):
+    """(graph, x_real, c_trg, x_fake) of a frozen generator's GraphDef imported into a graph of its own: the one
+    place that knows the .pb's tensor names, for load_frozen and half_precision's rewritten copies."""
     graph = tf.Graph()
     with graph.as_default():
         tf.import_graph_def(graph_def, name="")
-    x = graph.get_tensor_by_name(INPUT_IMAGE + ":0")
-    c = graph.get_tensor_by_name(INPUT_LABEL + ":0")
-    out = graph.get_tensor_by_name(OUTPUT + ":0")
+    return (graph, graph.get_tensor_by_name(INPUT_IMAGE + ":0"), graph.get_tensor_by_name(INPUT_LABEL + ":0"),
+            graph.get_tensor_by_name(OUTPUT + ":0"))
+
+
+def load_frozen(pb_path):
+    """f(x_real, c_trg) -> images, numpy in and out, any batch size, from a frozen .pb."""
+    graph, x, c, out = imported_generator(read_graph_def(pb_path))
     mask = attention_of(graph)
     sess = tf.Session(graph=graph)
 

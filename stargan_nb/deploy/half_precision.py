@@ -8,9 +8,8 @@ to be at least this close.
 """
 import numpy as np
 
-from ..model.networks import INPUT_IMAGE, INPUT_LABEL, OUTPUT
 from ..runtime.tfcompat import tf
-from .freeze import read_graph_def
+from .freeze import imported_generator, read_graph_def
 
 
 def to_fp16(graph_def):
@@ -42,12 +41,7 @@ def load_fp16(pb_path):
 def _translator(graph_def, input_dtype):
     """f(x_real, c_trg) -> float32 images from a rewritten generator graph fed in input_dtype, its output stored
     in fp16 as an fp16 .om's is; f.session is the open session."""
-    graph = tf.Graph()
-    with graph.as_default():
-        tf.import_graph_def(graph_def, name="")
-    x = graph.get_tensor_by_name(INPUT_IMAGE + ":0")
-    c = graph.get_tensor_by_name(INPUT_LABEL + ":0")
-    out = graph.get_tensor_by_name(OUTPUT + ":0")
+    graph, x, c, out = imported_generator(graph_def)
     sess = tf.Session(graph=graph)
 
     def translate(x_real, c_trg):
