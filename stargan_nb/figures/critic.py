@@ -6,10 +6,11 @@ import numpy as np
 from .. import runs
 from ..model.labels import space
 from ..model.networks import D_SCOPE, discriminator, variables
+from ..runtime.sessions import OwnsSession
 from ..runtime.tfcompat import tf
 
 
-class Critic:
+class Critic(OwnsSession):
     """D of a run at a checkpoint (None: the latest usable)."""
 
     def __init__(self, run_dir, checkpoint=None):
@@ -45,14 +46,6 @@ class Critic:
             return e / e.sum(axis=1, keepdims=True)
         return 1.0 / (1.0 + np.exp(-logits))
 
-    def close(self):
-        self.session.close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
 
 
 def interpolates(x, fake, alpha):

@@ -85,11 +85,11 @@ def attention_penalties(mask):
     return tf.reduce_mean(mask), tv * (1.0 / batch) if batch else tv / tf.cast(tf.shape(mask)[0], mask.dtype)
 
 
-def generator_losses(x_real, x_fake, c_org, c_trg, config, part=None, attention=None):
+def generator_losses(x_real, x_fake, c_org, c_trg, config, part=None, attention=None, pixel_blocks=False):
     """The G step's total loss and its parts, for x_fake = G(x_real, c_trg).
 
     attention: x_fake's mask with Config.attention (generator_parts); its penalties, and the reconstruction's
-    mask's, join the loss as GANimation's do.
+    mask's, join the loss as GANimation's do. pixel_blocks: G's form for the reconstruction (ops.conv2d).
 
     Reconstruction translates back with c_org. With lambda_id > 0, the identity translation
     G(x, c_org) of the batch's first id_batch_size images (all when 0) goes through G in the same call
@@ -101,7 +101,8 @@ def generator_losses(x_real, x_fake, c_org, c_trg, config, part=None, attention=
         k = config.id_batch_size or None
         x_same, c_same = x_real[:k], c_org[:k]
         n = x_fake.shape[0].value
-        both, both_mask = generator_parts(tf.concat([x_fake, x_same], 0), tf.concat([c_org, c_same], 0), config)
+        both, both_mask = generator_parts(tf.concat([x_fake, x_same], 0), tf.concat([c_org, c_same], 0), config,
+                                           pixel_blocks=pixel_blocks)
         if n:  # static sizes, so the NPU's graph compiler sees no shape computed at run time
             x_rec, x_id = tf.split(both, [n, x_same.shape[0].value], axis=0)
             rec_mask = None if both_mask is None else tf.split(both_mask, [n, x_same.shape[0].value], axis=0)[0]
@@ -110,7 +111,7 @@ def generator_losses(x_real, x_fake, c_org, c_trg, config, part=None, attention=
             x_rec, x_id = both[:n], both[n:]
             rec_mask = None if both_mask is None else both_mask[:n]
     else:
-        x_rec, rec_mask = generator_parts(x_fake, c_org, config)
+        x_rec, rec_mask = generator_parts(x_fake, c_org, config, pixel_blocks=pixel_blocks)
     parts = OrderedDict()
     parts["G/loss_fake"] = -tf.reduce_mean(fake_src)
     parts["G/loss_rec"] = tf.reduce_mean(tf.abs(x_real - x_rec))

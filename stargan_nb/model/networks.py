@@ -21,15 +21,16 @@ def _noop(name, tensor):
     return tensor
 
 
-def generator(x, c, config, reuse=tf.AUTO_REUSE, trace=_noop):
+def generator(x, c, config, reuse=tf.AUTO_REUSE, trace=_noop, pixel_blocks=False):
     """x: (N, H, W, 3) in [-1, 1]; c: (N, label_dim) target labels -> (N, H, W, 3) in [-1, 1].
 
     trace(name, tensor) sees each block's output (02_model_building prints them as a table).
+    pixel_blocks: the CPU training graph's form of the thin 7x7 layers (ops.conv2d); same weights.
     """
-    return generator_parts(x, c, config, reuse, trace)[0]
+    return generator_parts(x, c, config, reuse, trace, pixel_blocks)[0]
 
 
-def generator_parts(x, c, config, reuse=tf.AUTO_REUSE, trace=_noop):
+def generator_parts(x, c, config, reuse=tf.AUTO_REUSE, trace=_noop, pixel_blocks=False):
     """(the translation, its attention mask A (N, H, W, 1) in [0, 1], or None for the paper's G).
 
     With Config.attention the last block has two heads, a colour image C (tanh) and A (sigmoid), and G
@@ -41,7 +42,8 @@ def generator_parts(x, c, config, reuse=tf.AUTO_REUSE, trace=_noop):
         h = tile_labels(x, c)
         h.set_shape([None, None, None, 3 + config.label_dim])
         h = trace("input + tiled labels", h)
-        h = trace("conv_in 7x7 + IN + ReLU", tf.nn.relu(instance_norm(conv2d(h, dim, 7, 1, 3, False, "conv_in"), "in_in")))
+        h = conv2d(h, dim, 7, 1, 3, False, "conv_in", pixel_blocks=pixel_blocks)
+        h = trace("conv_in 7x7 + IN + ReLU", tf.nn.relu(instance_norm(h, "in_in")))
         for i in range(2):
             dim *= 2
             h = tf.nn.relu(instance_norm(conv2d(h, dim, 4, 2, 1, False, "down%d" % i), "in_down%d" % i))
@@ -55,10 +57,12 @@ def generator_parts(x, c, config, reuse=tf.AUTO_REUSE, trace=_noop):
             dim //= 2
             h = tf.nn.relu(instance_norm(deconv4x4_s2(h, dim, "up%d" % i), "in_up%d" % i))
             h = trace("up%d transposed 4x4/2 + IN + ReLU" % i, h)
+        colour = tf.tanh(conv2d(h, 3, 7, 1, 3, False, "conv_out", pixel_blocks=pixel_blocks))
         if not config.attention:
-            return trace("conv_out 7x7 + tanh", tf.tanh(conv2d(h, 3, 7, 1, 3, False, "conv_out"))), None
-        colour = trace("conv_out 7x7 + tanh (colour C)", tf.tanh(conv2d(h, 3, 7, 1, 3, False, "conv_out")))
-        mask = trace("attention 7x7 + sigmoid (mask A)", tf.sigmoid(conv2d(h, 1, 7, 1, 3, False, "attention")))
+            return trace("conv_out 7x7 + tanh", colour), None
+        colour = trace("conv_out 7x7 + tanh (colour C)", colour)
+        mask = tf.sigmoid(conv2d(h, 1, 7, 1, 3, False, "attention", pixel_blocks=pixel_blocks))
+        mask = trace("attention 7x7 + sigmoid (mask A)", mask)
         blend = trace("A*C + (1-A)*x (output)", mask * colour + (1.0 - mask) * tf.cast(x, colour.dtype))
         return blend, mask
 

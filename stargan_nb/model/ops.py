@@ -7,7 +7,6 @@ convolution with TF's SAME padding crops one pixel on each side, which is exactl
 padding=1. Initialisers match PyTorch's defaults (uniform in +-1/sqrt(fan_in)), so training starts
 where the reference starts.
 """
-import contextlib
 import math
 
 from ..runtime.tfcompat import tf
@@ -24,20 +23,24 @@ def _uniform(fan_in):
 MATMUL_MAX_POSITIONS = 4
 
 
-def conv2d(x, out_channels, kernel, stride, pad, use_bias, name, as_matmul=False):
+def conv2d(x, out_channels, kernel, stride, pad, use_bias, name, as_matmul=False, pixel_blocks=False):
     """PyTorch's Conv2d(padding=pad) on NHWC.
 
     as_matmul: when the output is small (the discriminator's last layers: 2x2 or smaller maps with 1024-2048
     channels), build the im2col patches from slices and multiply once. Same sums, same weights, but
     oneDNN's convolution kernels are slow for such shapes, a matrix product less so. Slices, reshapes
     and MatMul also have the second derivatives the gradient penalty needs.
+    pixel_blocks: run a thin stride-1 convolution on 2x2 blocks of pixels (_conv_space_to_depth), a CPU
+    (oneDNN) measure: only the CPU's training graph asks for it (training_graph.build_training_graph). GPUs,
+    NPUs and every frozen .pb keep the plain convolutions they were checked with; the weights are the same
+    variables either way, so checkpoints move freely between them.
     """
     in_channels = int(x.shape[-1])
     fan_in = in_channels * kernel * kernel
     with tf.variable_scope(name):
         w = tf.get_variable("weight", [kernel, kernel, in_channels, out_channels], initializer=_uniform(fan_in))
         if stride == 1 and kernel % 2 == 1 and pad == kernel // 2 and not as_matmul:
-            if _thin_and_wide(x, kernel, in_channels, out_channels):
+            if pixel_blocks and _thin_and_wide(x, kernel, in_channels, out_channels):
                 y = _conv_space_to_depth(x, w)
             else:
                 # TF's SAME pads exactly (k-1)/2 on each side here, as PyTorch does: no Pad op to run
@@ -59,29 +62,16 @@ def conv2d(x, out_channels, kernel, stride, pad, use_bias, name, as_matmul=False
     return y
 
 
-# Inside pixel_blocks(), stride-1 convolutions with a kernel at least this big and at most this many channels
+# With pixel_blocks, stride-1 convolutions with a kernel at least this big and at most this many channels
 # on one side run on 2x2 blocks of pixels (see _conv_space_to_depth): G's first and last 7x7 layers
 # (3 + c_dim in, 3 out).
 SPACE_TO_DEPTH_MIN_KERNEL = 5
 SPACE_TO_DEPTH_MAX_THIN = 15
-_PIXEL_BLOCKS = [False]
-
-
-@contextlib.contextmanager
-def pixel_blocks(on=True):
-    """Graphs built inside run thin convolutions on pixel blocks: a CPU (oneDNN) measure, so the training graph
-    turns it on for the cpu device only. GPUs and NPUs, and every frozen .pb, keep the plain convolutions they
-    were checked with; the weights are the same variables either way, so checkpoints move freely between them."""
-    before, _PIXEL_BLOCKS[0] = _PIXEL_BLOCKS[0], bool(on)
-    try:
-        yield
-    finally:
-        _PIXEL_BLOCKS[0] = before
 
 
 def _thin_and_wide(x, kernel, in_channels, out_channels):
     h, w = x.shape[1].value, x.shape[2].value
-    return (_PIXEL_BLOCKS[0] and kernel >= SPACE_TO_DEPTH_MIN_KERNEL
+    return (kernel >= SPACE_TO_DEPTH_MIN_KERNEL
             and min(in_channels, out_channels) <= SPACE_TO_DEPTH_MAX_THIN
             and h is not None and w is not None and h % 2 == 0 and w % 2 == 0)
 

@@ -28,7 +28,6 @@ from ..runtime.tfcompat import tf
 from .labels import cross_dataset_targets, permuted_targets
 from .losses import discriminator_losses, generator_losses
 from .networks import D_SCOPE, G_SCOPE, generator_on_placeholders, generator_parts, variables
-from .ops import pixel_blocks
 from .schedule import learning_rate_tensor
 
 TrainingGraph = namedtuple("TrainingGraph", [
@@ -56,14 +55,15 @@ def build_training_graph(images, labels, config, device="cpu", c_trg=None, gp_al
     gradient_reducer(grads_and_vars, net): more than one device (`distribute`): the gradients of "D" and "G"
     averaged over the ranks before the update, so D's update that G's step reads is the same on every rank.
     """
-    with tf.variable_scope(tf.get_variable_scope(), use_resource=resource_variables), pixel_blocks(device == "cpu"):
+    blocks = device == "cpu"  # G's thin 7x7 layers on pixel blocks: a oneDNN measure (ops.conv2d)
+    with tf.variable_scope(tf.get_variable_scope(), use_resource=resource_variables):
         global_step = tf.train.get_or_create_global_step()
         lr = learning_rate_tensor(global_step, config)
         d_opt = _optimizer("d_adam", lr, config, device)
         g_opt = _optimizer("g_adam", lr, config, device)
         if second is None:
             d_it, g_it = _step(images, labels, c_trg, gp_alpha, config, d_opt, g_opt, global_step, lr, fused,
-                               reducer=gradient_reducer)
+                               reducer=gradient_reducer, pixel_blocks=blocks)
         else:
             if not kind_of(config).joint:
                 raise ValueError("a second batch is for joint training (dataset 'both'), not {!r}".format(config.dataset))
@@ -74,9 +74,9 @@ def build_training_graph(images, labels, config, device="cpu", c_trg=None, gp_al
                     rest = (cross_dataset_targets(second[1], labels, config.cross_dataset_targets),) + rest[1:]
             d_it, g_it = zip(
                 _step(images, labels, c_trg, gp_alpha, config, d_opt, g_opt, global_step, lr, fused, "celeba",
-                      gradient_reducer),
+                      gradient_reducer, blocks),
                 _step(second[0], second[1], rest[0], rest[1], config, d_opt, g_opt, global_step, lr, fused, "rafd",
-                      gradient_reducer))
+                      gradient_reducer, blocks))
             d_it, g_it = list(d_it), list(g_it)
         x_sample, c_sample, fake_sample = generator_on_placeholders(config, ("x_sample", "c_sample", "fake_sample"),
                                                                     sample_batch)
@@ -85,11 +85,13 @@ def build_training_graph(images, labels, config, device="cpu", c_trg=None, gp_al
                          global_step, lr, x_sample, c_sample, fake_sample, fused)
 
 
-def _step(x_real, c_org, c_trg, gp_alpha, config, d_opt, g_opt, global_step, lr, fused, part=None, reducer=None):
+def _step(x_real, c_org, c_trg, gp_alpha, config, d_opt, g_opt, global_step, lr, fused, part=None, reducer=None,
+          pixel_blocks=False):
     """The fetch dicts (d_iteration, g_iteration) of one step on one batch; `part` names its dataset in joint
     training, whose last step ("rafd") alone counts the iteration."""
     c_trg = permuted_targets(c_org) if c_trg is None else c_trg
-    x_fake, attention = generator_parts(x_real, c_trg, config)  # attention: None without Config.attention
+    # attention: None without Config.attention
+    x_fake, attention = generator_parts(x_real, c_trg, config, pixel_blocks=pixel_blocks)
     d_loss, d_parts = discriminator_losses(x_real, x_fake, c_org, config, gp_alpha, part)
     d_parts["D/loss"] = d_loss  # the total, logged and checked for NaN too
     d_update, d_scaling = _apply(d_opt, d_loss, D_SCOPE, reducer, part)
@@ -98,10 +100,11 @@ def _step(x_real, c_org, c_trg, gp_alpha, config, d_opt, g_opt, global_step, lr,
         d_step = tf.group(d_update, *counted, name="d_step" if part is None else "d_step_" + part)
     if fused:
         with tf.control_dependencies([d_step]):  # G's losses read D after its update, as the reference
-            g_loss, g_parts = generator_losses(x_real, x_fake, c_org, c_trg, config, part, attention)
+            g_loss, g_parts = generator_losses(x_real, x_fake, c_org, c_trg, config, part, attention, pixel_blocks)
     else:
-        x_again, attention_again = generator_parts(x_real, c_trg, config)
-        g_loss, g_parts = generator_losses(x_real, x_again, c_org, c_trg, config, part, attention_again)
+        x_again, attention_again = generator_parts(x_real, c_trg, config, pixel_blocks=pixel_blocks)
+        g_loss, g_parts = generator_losses(x_real, x_again, c_org, c_trg, config, part, attention_again,
+                                           pixel_blocks)
     g_parts["G/loss"] = g_loss
     g_update, g_scaling = _apply(g_opt, g_loss, G_SCOPE, reducer, part)
 

@@ -13,10 +13,11 @@ from .. import runs
 from ..runs import checkpoint_files as files
 from ..runs.run import problems
 from ..model.networks import G_SCOPE, attention_of, generator_on_placeholders, variables
+from ..runtime.sessions import OwnsSession
 from ..runtime.tfcompat import tf
 
 
-class Generator:
+class Generator(OwnsSession):
     """G(x, c) of a run: x (N, H, W, 3) in [-1, 1], c (N, label_dim) -> (N, H, W, 3) in [-1, 1]."""
 
     def __init__(self, run_dir, checkpoint=None, session_config=None):
@@ -113,14 +114,6 @@ class Generator:
                for i in range(0, len(x), batch_size)]
         return np.concatenate(out) if out else np.zeros(x.shape[:3] + (int(tensor.shape[-1]),), np.float32)
 
-    def close(self):
-        self.session.close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
 
 
 OpenRun = namedtuple("OpenRun", ["gen", "config", "dataset", "images", "labels"])

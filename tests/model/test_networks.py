@@ -97,8 +97,7 @@ def test_thin_convolutions_on_pixel_blocks_match_conv2d(cin, cout, kernel, size)
     x = rng.randn(2, size, size, cin).astype(np.float32)
     with tf.Graph().as_default():
         xt = tf.constant(x)
-        with ops.pixel_blocks():
-            y = ops.conv2d(xt, cout, kernel, 1, kernel // 2, False, "thin")
+        y = ops.conv2d(xt, cout, kernel, 1, kernel // 2, False, "thin", pixel_blocks=True)
         assert any(op.type == "SpaceToDepth" for op in tf.get_default_graph().get_operations())
         w = tf.get_default_graph().get_tensor_by_name("thin/weight:0")
         plain = tf.nn.conv2d(xt, w, [1, 1, 1, 1], "SAME")
@@ -113,8 +112,8 @@ def test_thin_convolutions_on_pixel_blocks_match_conv2d(cin, cout, kernel, size)
 
 def test_thin_convolutions_on_odd_sizes_run_as_one_convolution():
     from stargan_nb.model import ops
-    with tf.Graph().as_default(), ops.pixel_blocks():
-        ops.conv2d(tf.zeros([1, 7, 8, 3]), 16, 7, 1, 3, False, "odd")
+    with tf.Graph().as_default():
+        ops.conv2d(tf.zeros([1, 7, 8, 3]), 16, 7, 1, 3, False, "odd", pixel_blocks=True)
         assert not any(op.type == "SpaceToDepth" for op in tf.get_default_graph().get_operations())
 
 

@@ -4,7 +4,6 @@ import numpy as np
 from stargan_nb.config import Config
 from stargan_nb.model.losses import generator_losses
 from stargan_nb.model.networks import D_SCOPE, G_SCOPE, generator, variables
-from stargan_nb.model.ops import pixel_blocks
 from stargan_nb.runtime.tfcompat import tf
 from stargan_nb.model.training_graph import build_training_graph, run_iteration
 
@@ -22,8 +21,8 @@ def _trained_weights(reference_order):
         g = build_training_graph(tf.constant(X), tf.constant(C), CFG)
         if reference_order:  # the reference: a D step, then a fresh G forward pass for the G step
             x, c = tf.constant(X), tf.constant(C)
-            with pixel_blocks():  # the convolutions in the form the CPU training graph runs them
-                g_loss, _ = generator_losses(x, generator(x, c, CFG), c, c, CFG)
+            # the convolutions in the form the CPU training graph runs them
+            g_loss, _ = generator_losses(x, generator(x, c, CFG, pixel_blocks=True), c, c, CFG, pixel_blocks=True)
             ref_g_step = tf.train.AdamOptimizer(g.learning_rate, CFG.beta1, CFG.beta2, 1e-8,
                                                 name="ref").minimize(g_loss, var_list=variables(G_SCOPE))
         with tf.Session() as sess:
