@@ -46,13 +46,7 @@ def main(reference_dir, out_dir):
     a = ARCH
     G = Generator(a["conv_dim"], a["c_dim"], a["g_repeat"])
     D = Discriminator(a["image_size"], a["conv_dim"], a["c_dim"], a["d_repeat"])
-    # Give the affine instance-norm parameters non-trivial values, so a wrong mapping shows.
-    with torch.no_grad():
-        for name, p in G.named_parameters():
-            if p.dim() == 1:
-                p.copy_(torch.randn_like(p) * 0.3 + (1.0 if name.endswith("weight") else 0.0))
-    torch.save(G.state_dict(), os.path.join(out_dir, "1000-G.ckpt"))
-    torch.save(D.state_dict(), os.path.join(out_dir, "1000-D.ckpt"))
+    _save_with_norms_set(G, D, out_dir, "1000")
 
     n, s, c = a["batch"], a["image_size"], a["c_dim"]
     x = torch.rand(n, 3, s, s) * 2 - 1
@@ -77,6 +71,17 @@ def main(reference_dir, out_dir):
         json.dump(dict(a, c2_dim=JOINT_C2, torch=torch.__version__), f)
 
 
+def _save_with_norms_set(G, D, out_dir, stem):
+    """Give G's affine instance-norm parameters non-trivial values, so a wrong mapping shows, then write
+    <stem>-G.ckpt and <stem>-D.ckpt as the reference's solver names them."""
+    with torch.no_grad():
+        for name, p in G.named_parameters():
+            if p.dim() == 1:
+                p.copy_(torch.randn_like(p) * 0.3 + (1.0 if name.endswith("weight") else 0.0))
+    torch.save(G.state_dict(), os.path.join(out_dir, stem + "-G.ckpt"))
+    torch.save(D.state_dict(), os.path.join(out_dir, stem + "-D.ckpt"))
+
+
 JOINT_C2 = 4
 
 
@@ -91,12 +96,7 @@ def joint(Generator, Discriminator, out_dir, nhwc):
     c, c2, n, s = a["c_dim"], JOINT_C2, a["batch"], a["image_size"]
     G = Generator(a["conv_dim"], c + c2 + 2, a["g_repeat"])  # solver.build_model: 2 for the mask vector
     D = Discriminator(s, a["conv_dim"], c + c2, a["d_repeat"])
-    with torch.no_grad():
-        for name, p in G.named_parameters():
-            if p.dim() == 1:
-                p.copy_(torch.randn_like(p) * 0.3 + (1.0 if name.endswith("weight") else 0.0))
-    torch.save(G.state_dict(), os.path.join(out_dir, "joint-G.ckpt"))
-    torch.save(D.state_dict(), os.path.join(out_dir, "joint-D.ckpt"))
+    _save_with_norms_set(G, D, out_dir, "joint")
 
     def onehot(index, dim):  # solver.label2onehot
         out = torch.zeros(index.size(0), dim)
