@@ -13,7 +13,7 @@ from typing import List
 from .kinds import KINDS, kind_of
 from .runtime.atomic import write_text_atomic
 from .runtime.errors import ConfigError  # noqa: F401 (public here, where people look for it)
-from .runtime.modes import DEVICES, PRECISION_MODES  # noqa: F401 (PRECISION_MODES: also public here)
+from .runtime.modes import DEVICES, DISTRIBUTIONS, PRECISION_MODES  # noqa: F401 (PRECISION_MODES: also public here)
 
 # The reference's default --selected_attrs (its main.py), in its order: the labels of its pretrained
 # models, the paper's CelebA experiments and the attributes the toy faces draw.
@@ -168,9 +168,9 @@ class Config:
         if not 0 <= self.id_batch_size <= self.batch_size:
             raise ConfigError("id_batch_size must be between 0 (the whole batch) and batch_size ({}), got {}".format(
                 self.batch_size, self.id_batch_size))
-        if self.distribution not in ("auto", "none", "tensorflow", "horovod", "hccl"):
-            raise ConfigError('distribution must be "auto", "none", "tensorflow", "horovod" or "hccl", got {!r}'
-                              .format(self.distribution))
+        if self.distribution not in DISTRIBUTIONS:
+            raise ConfigError("distribution must be one of {}, got {!r}".format(", ".join(DISTRIBUTIONS),
+                                                                                self.distribution))
         if self.lr_scaling not in ("none", "linear"):
             raise ConfigError('lr_scaling must be "none" (init_learning_rate at any number of devices) or "linear" '
                               '(multiplied by the number of devices), got {!r}'.format(self.lr_scaling))

@@ -9,10 +9,10 @@ import importlib
 import json
 import os
 
+from ..runtime.modes import DISTRIBUTIONS as ENGINES
 from ..runtime.tfcompat import tf
 from .watchdog import Watchdog
 
-ENGINES = ("auto", "none", "tensorflow", "horovod", "hccl")
 FIRST_CALLS = 10
 
 

@@ -115,7 +115,6 @@ class Generator(OwnsSession):
         return np.concatenate(out) if out else np.zeros(x.shape[:3] + (int(tensor.shape[-1]),), np.float32)
 
 
-
 OpenRun = namedtuple("OpenRun", ["gen", "config", "dataset", "images", "labels"])
 
 
