@@ -47,7 +47,6 @@ class Critic(OwnsSession):
         return 1.0 / (1.0 + np.exp(-logits))
 
 
-
 def interpolates(x, fake, alpha):
     """x_hat = alpha x + (1 - alpha) G(x, c), one alpha per image, as the penalty draws them."""
     a = np.asarray(alpha, np.float32).reshape(-1, 1, 1, 1)

@@ -4,6 +4,7 @@ A static check, so a renamed or removed package name breaks a test here even bef
 """
 import ast
 import importlib
+import json
 
 import nbformat
 import pytest
@@ -20,6 +21,9 @@ def test_there_is_no_second_source_of_the_notebooks():
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_notebook_is_committed_clean_and_teaches_before_each_step(path):
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    missing = [k for k, cell in enumerate(raw["cells"]) if "id" not in cell]
+    assert not missing, "cells {} have no id (nbformat 4.5 asks for one; reading adds it with a warning)".format(missing)
     nb = nbformat.read(str(path), as_version=4)
     nbformat.validate(nb)
     code = [c for c in nb.cells if c.cell_type == "code"]

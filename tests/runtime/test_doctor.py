@@ -14,7 +14,6 @@ from stargan_nb.runtime import smi
 from repo_paths import REPO
 
 
-
 @pytest.fixture
 def ascend_host(tmp_path, monkeypatch):
     """An Ascend host as the doctor sees it: CANN's variables, its libraries and the driver's, the stand-in
