@@ -67,6 +67,10 @@ class Config:
     attention: bool = False
     lambda_att_mean: float = 0.1
     lambda_att_tv: float = 2.5e-4
+    # Not in GANimation: the mask's penalties grow linearly from 0 to their weights over the first
+    # attention_warmup iterations (0: full weight from the start), so that G first learns the change a label asks
+    # for and only then is asked to confine it (README, "Two datasets at once").
+    attention_warmup: int = 0
     # Optimisation: one iteration is one D step, plus one G step every d_train_repeat.
     batch_size: int = 16
     d_train_repeat: int = 5
@@ -156,7 +160,7 @@ class Config:
                 raise ConfigError("{} must be a positive whole number, got {}".format(
                     name, getattr(self, name)))
         for name in ["g_repeat_num", "n_test", "rafd_n_test", "num_step_decay", "lambda_cls", "lambda_rec",
-                     "lambda_gp", "lambda_id", "lambda_att_mean", "lambda_att_tv"]:
+                     "lambda_gp", "lambda_id", "lambda_att_mean", "lambda_att_tv", "attention_warmup"]:
             if getattr(self, name) < 0:
                 raise ConfigError("{} must not be negative, got {}".format(name, getattr(self, name)))
         if not 0 <= self.cross_dataset_targets <= 1:
@@ -165,6 +169,9 @@ class Config:
         if self.cross_dataset_targets and not kind.joint:
             raise ConfigError("cross_dataset_targets is for joint training (dataset 'both'); this run's dataset is "
                               "{!r}, so set cross_dataset_targets=0".format(self.dataset))
+        if self.attention_warmup and not self.attention:
+            raise ConfigError("attention_warmup ramps the attention mask's penalties, and this run has no mask: set "
+                              "attention=true, or attention_warmup=0")
         if not 0 <= self.id_batch_size <= self.batch_size:
             raise ConfigError("id_batch_size must be between 0 (the whole batch) and batch_size ({}), got {}".format(
                 self.batch_size, self.id_batch_size))

@@ -85,7 +85,8 @@ def attention_penalties(mask):
     return tf.reduce_mean(mask), tv * (1.0 / batch) if batch else tv / tf.cast(tf.shape(mask)[0], mask.dtype)
 
 
-def generator_losses(x_real, x_fake, c_org, c_trg, config, part=None, attention=None, pixel_blocks=False):
+def generator_losses(x_real, x_fake, c_org, c_trg, config, part=None, attention=None, pixel_blocks=False,
+                     attention_weight=1.0):
     """The G step's total loss and its parts, for x_fake = G(x_real, c_trg).
 
     attention: x_fake's mask with Config.attention (generator_parts); its penalties, and the reconstruction's
@@ -130,5 +131,6 @@ def generator_losses(x_real, x_fake, c_org, c_trg, config, part=None, attention=
         rec_mean, rec_tv = attention_penalties(rec_mask)
         parts["G/loss_att_mean"] = fake_mean + rec_mean
         parts["G/loss_att_tv"] = fake_tv + rec_tv
-        total += config.lambda_att_mean * parts["G/loss_att_mean"] + config.lambda_att_tv * parts["G/loss_att_tv"]
+        total += attention_weight * (config.lambda_att_mean * parts["G/loss_att_mean"]
+                                     + config.lambda_att_tv * parts["G/loss_att_tv"])
     return total, parts

@@ -87,6 +87,35 @@ def test_the_g_loss_adds_both_masks_penalties_with_their_weights(toy_root):
     assert t == pytest.approx(paper + 0.3 * p["G/loss_att_mean"] + 0.01 * p["G/loss_att_tv"], rel=1e-5)
 
 
+def test_the_warm_up_ramps_the_penalties_from_zero_and_needs_a_mask(toy_root):
+    from stargan_nb.model.schedule import attention_weight_at, attention_weight_tensor
+    config = tiny_config(toy_root, attention=True, attention_warmup=400, lambda_id=0)
+    steps = [0, 1, 100, 399, 400, 401, 5000]
+    np.testing.assert_allclose(attention_weight_at(steps, config), [0, 1 / 400, 0.25, 399 / 400, 1, 1, 1])
+    assert attention_weight_at(steps, config.replace(attention_warmup=0)).tolist() == [1.0] * len(steps)
+    with tf.Graph().as_default():
+        step = tf.placeholder(tf.int64, [])
+        weight = attention_weight_tensor(step, config)
+        rng = np.random.RandomState(3)
+        x_real = tf.constant(rng.uniform(-1, 1, (2, 16, 16, 3)), tf.float32)
+        c_org = tf.constant((rng.rand(2, 5) > 0.5).astype(np.float32))
+        x_fake, mask = generator_parts(x_real, 1 - c_org, config)
+        ramped, parts = generator_losses(x_real, x_fake, c_org, 1 - c_org, config, attention=mask,
+                                         attention_weight=weight)
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            graph_weights = [sess.run(weight, {step: s}) for s in steps]
+            t0, p0 = sess.run([ramped, dict(parts)], {step: 0})
+            t1 = sess.run(ramped, {step: 100})
+    np.testing.assert_allclose(graph_weights, attention_weight_at(steps, config), rtol=1e-6)
+    penalty = 0.1 * p0["G/loss_att_mean"] + 2.5e-4 * p0["G/loss_att_tv"]
+    assert penalty > 0 and t1 - t0 == pytest.approx(0.25 * penalty, rel=1e-4)
+    with pytest.raises(ConfigError, match="attention_warmup ramps the attention mask's penalties.*attention=true"):
+        Config(attention_warmup=100)
+    with pytest.raises(ConfigError, match="attention_warmup must not be negative"):
+        Config(attention=True, attention_warmup=-1)
+
+
 @pytest.fixture(scope="module")
 def attention_run(toy_root, tmp_path_factory):
     return train_tiny(toy_root, tmp_path_factory.mktemp("attention") / "run", attention=True)

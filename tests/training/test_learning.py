@@ -12,8 +12,10 @@ from stargan_nb.training.loop import train
 HAIR = ["Black_Hair", "Blond_Hair", "Brown_Hair"]
 # The expression tests' lengths: with the toy_rafd / toy_both presets' 5 D steps per G step, 200 and 160 G updates.
 SHORT_FOLDERS, SHORT_JOINT = 1000, 800
-# Measured on a 2-core AMD EPYC, TF 1.15: expressions on CelebA faces 0.744 after 800 joint iterations, untrained 0.130.
-FIGURE_1_GAIN = 0.4
+# Expressions on CelebA faces after 800 joint iterations (untrained: 0.130 on TF 1.15, 0.097 on TF 2.x), 2-core
+# AMD EPYC: TF 1.15 0.744 and 0.697; TF 2.x 0.515, 0.486 on CI's machine, and 0.384 without the crossed targets
+# (cross_dataset_targets=0). The line sits between TF 2.x's runs with and without them.
+FIGURE_1_GAIN = 0.33
 
 
 def test_short_toy_training_learns_hair_colour(tmp_path):
