@@ -276,7 +276,6 @@ def parse_overrides(items) -> dict:
     return overrides
 
 
-
 # The paper / model card.
 _CELEBA = {}
 

@@ -16,6 +16,17 @@ from .watchdog import Watchdog
 FIRST_CALLS = 10
 
 
+def _unpacked(flat, like):
+    """flat's consecutive slices, one per tensor of `like`, each in that tensor's shape: the inverse of the packing
+    every collective here does (each tensor flattened, all concatenated)."""
+    pieces, offset = [], 0
+    for t in like:
+        size = t.shape.num_elements()
+        pieces.append(tf.reshape(flat[offset:offset + size], t.shape))
+        offset += size
+    return pieces
+
+
 class DistributionError(ValueError):
     """The environment describes a job this process cannot join (named variable or field, and the fix)."""
 
@@ -58,12 +69,8 @@ class World:
         if net == "D":  # D is reduced every iteration: a stop request travels with it, so all ranks stop together
             flat = tf.concat([flat, tf.reshape(self._vote(), [1])], axis=0)
         total = self.all_reduce_sum(flat, net)
-        summed, parts = total[:n], []
-        offset = 0
-        for g, v in pairs:
-            size = g.shape.num_elements()
-            parts.append((tf.cast(tf.reshape(summed[offset:offset + size], tf.shape(g)) / self.size, g.dtype), v))
-            offset += size
+        parts = [(tf.cast(piece / self.size, g.dtype), v)
+                 for piece, (g, v) in zip(_unpacked(total[:n], [g for g, _ in pairs]), pairs)]
         if net == "D":
             seen = self._stop_seen.assign(total[n])
             with tf.control_dependencies([seen]):
@@ -79,11 +86,7 @@ class World:
             group = [v for v in variables if v.dtype.base_dtype == dtype]
             flat = tf.concat([tf.reshape(v.read_value(), [-1]) for v in group], axis=0)
             got = self.broadcast(flat, "broadcast_" + dtype.name)
-            offset = 0
-            for v in group:
-                size = v.shape.num_elements()
-                updates.append(v.assign(tf.reshape(got[offset:offset + size], v.shape)))
-                offset += size
+            updates += [v.assign(piece) for piece, v in zip(_unpacked(got, group), group)]
         return tf.group(*updates, name="broadcast_from_rank_0")
 
     def reduced_bytes(self):

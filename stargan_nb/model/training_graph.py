@@ -98,15 +98,17 @@ def _step(x_real, c_org, c_trg, gp_alpha, config, d_opt, g_opt, global_step, lr,
     with tf.control_dependencies([d_update]):
         counted = [global_step.assign_add(1)] if part in (None, "rafd") else []
         d_step = tf.group(d_update, *counted, name="d_step" if part is None else "d_step_" + part)
-    mask_weight = attention_weight_tensor(global_step, config) if config.attention else 1.0
+
+    def mask_weight():  # the warm-up's share, read after this step's D update (and its count of the iteration)
+        return attention_weight_tensor(global_step, config) if config.attention else 1.0
     if fused:
         with tf.control_dependencies([d_step]):  # G's losses read D after its update, as the reference
             g_loss, g_parts = generator_losses(x_real, x_fake, c_org, c_trg, config, part, attention, pixel_blocks,
-                                               mask_weight)
+                                               mask_weight())
     else:
         x_again, attention_again = generator_parts(x_real, c_trg, config, pixel_blocks=pixel_blocks)
         g_loss, g_parts = generator_losses(x_real, x_again, c_org, c_trg, config, part, attention_again,
-                                           pixel_blocks, mask_weight)
+                                           pixel_blocks, mask_weight())
     g_parts["G/loss"] = g_loss
     g_update, g_scaling = _apply(g_opt, g_loss, G_SCOPE, reducer, part)
 
