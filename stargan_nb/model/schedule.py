@@ -35,16 +35,9 @@ def learning_rate_tensor(global_step, config):
     return lr0 * (1 - n * float(config.lr_update_step) / config.num_step_decay)
 
 
-def attention_weight_at(steps, config):
-    """The share of the mask's penalties (Config.attention_warmup) at iteration `steps`, as numpy."""
-    steps = np.asarray(steps, np.float64)
-    if config.attention_warmup == 0:
-        return np.ones_like(steps)
-    return np.clip(steps / config.attention_warmup, 0.0, 1.0)
-
-
 def attention_weight_tensor(global_step, config):
-    """The same share in the graph: a resumed run continues the ramp where it stopped."""
+    """The share of the mask's penalties (Config.attention_warmup), driven by the global step, so a resumed run
+    continues the ramp where it stopped."""
     if config.attention_warmup == 0:
         return tf.constant(1.0, tf.float32)
     step = tf.cast(global_step, tf.float32)
